@@ -1,0 +1,1 @@
+"""instaclone: an Instagram-like social network on DynamoDB single-table design."""

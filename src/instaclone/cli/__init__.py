@@ -1,0 +1,1 @@
+"""The ``instaclone`` command line."""

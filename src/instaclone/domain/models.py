@@ -1,0 +1,91 @@
+"""The seed's entities and its table, exactly: key templates, index, attribute names.
+
+| Entity  | PK                        | SK                         | GSI1PK                     | GSI1SK                    |
+|---------|---------------------------|----------------------------|----------------------------|---------------------------|
+| User    | USER#{username}           | USER#{username}            |                            |                           |
+| Photo   | UP#{username}             | PHOTO#{photoId}            |                            |                           |
+| Story   | UP#{username}             | STORY#{storyId}            |                            |                           |
+| Like    | PL#{photoId}              | LIKE#{likingUsername}      | PL#{photoId}               | LIKE#{likeId}             |
+| Comment | PC#{photoId}              | COMMENT#{commentId}        |                            |                           |
+| Follow  | FOLLOW#{followedUsername} | FOLLOW#{followingUsername} | FOLLOW#{followingUsername} | FOLLOW#{followedUsername} |
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from instaclone.data import Document, Entity, Key, TableSchema, ulid_field
+
+
+class User(Entity):
+    primary_key = Key(pk="USER#{username}", sk="USER#{username}")
+
+    username: str
+    name: str
+    follower_count: int = 0
+    following_count: int = 0
+
+
+class Photo(Entity):
+    primary_key = Key(pk="UP#{username}", sk="PHOTO#{photoId}")
+
+    username: str
+    photo_id: str = ulid_field()
+    url: str
+    caption: str | None = None
+    likes_count: int = 0
+    comment_count: int = 0
+
+
+class Frame(Document):
+    url: str
+    duration: float | None = None
+    media_type: str | None = None
+
+
+class Location(Document):
+    city: str | None = None
+    country: str | None = None
+    lat: float | None = None
+    lng: float | None = None
+
+
+class Story(Entity):
+    primary_key = Key(pk="UP#{username}", sk="STORY#{storyId}")
+
+    username: str
+    story_id: str = ulid_field()
+    view_count: int = 0
+    frames: list[Frame] = Field(default_factory=list)
+    location: Location | None = None
+
+
+class Like(Entity):
+    primary_key = Key(pk="PL#{photoId}", sk="LIKE#{likingUsername}")
+    index_keys = {"gsi1": Key(pk="PL#{photoId}", sk="LIKE#{likeId}")}
+
+    photo_id: str
+    liking_username: str
+    like_id: str = ulid_field()
+
+
+class Comment(Entity):
+    primary_key = Key(pk="PC#{photoId}", sk="COMMENT#{commentId}")
+
+    photo_id: str
+    comment_id: str = ulid_field()
+    commenting_username: str
+    content: str
+
+
+class Follow(Entity):
+    primary_key = Key(pk="FOLLOW#{followedUsername}", sk="FOLLOW#{followingUsername}")
+    index_keys = {"gsi1": Key(pk="FOLLOW#{followingUsername}", sk="FOLLOW#{followedUsername}")}
+
+    followed_username: str
+    following_username: str
+
+
+ENTITIES: tuple[type[Entity], ...] = (User, Photo, Story, Like, Comment, Follow)
+
+SCHEMA = TableSchema(ENTITIES, indexes={"gsi1": ("GSI1PK", "GSI1SK")})

@@ -1,0 +1,39 @@
+"""From settings to a live table: the configured endpoint, or the embedded DynamoDB Local."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+from instaclone.data import BotocoreCredentials, Connection, Table
+from instaclone.domain.models import SCHEMA
+from instaclone.engine import lease_engine, local_credentials
+from instaclone.settings import Settings
+
+
+@contextlib.asynccontextmanager
+async def open_connection(settings: Settings) -> AsyncIterator[Connection]:
+    """A connection to the configured endpoint (standard AWS credential chain), or to the
+    install's embedded engine, started for the duration if it is not running."""
+    if settings.endpoint is not None:
+        connection = Connection(
+            endpoint=settings.endpoint,
+            region=settings.region,
+            credentials=BotocoreCredentials(),
+        )
+        async with connection:
+            yield connection
+        return
+    lease = lease_engine(settings.home, settings.db_port)
+    state = await asyncio.to_thread(lease.__enter__)
+    try:
+        key, secret = local_credentials(settings.home)
+        async with Connection.with_static_key(state.endpoint, key, secret) as connection:
+            yield connection
+    finally:
+        await asyncio.to_thread(lease.__exit__, None, None, None)
+
+
+def instagram_table(connection: Connection, settings: Settings) -> Table:
+    return Table(connection, settings.table_name, SCHEMA)
