@@ -37,7 +37,9 @@ def _db_start(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _db_stop(settings: Settings, args: argparse.Namespace) -> int:
-    print("DynamoDB Local stopped" if stop_daemon(settings.home) else "DynamoDB Local was not running")
+    print(
+        "DynamoDB Local stopped" if stop_daemon(settings.home) else "DynamoDB Local was not running"
+    )
     return 0
 
 
@@ -49,7 +51,9 @@ def _db_status(settings: Settings, args: argparse.Namespace) -> int:
     if state is None:
         print("DynamoDB Local is not running")
         return 3
-    print(f"DynamoDB Local is running at {state.endpoint} (pid {state.pid}, data in {state.db_path})")
+    print(
+        f"DynamoDB Local is running at {state.endpoint} (pid {state.pid}, data in {state.db_path})"
+    )
     return 0
 
 

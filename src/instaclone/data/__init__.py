@@ -4,7 +4,8 @@ It knows nothing of any application: declare entities (pydantic models with key 
 gather them in a :class:`TableSchema`, open a :class:`Connection`, and work through
 :class:`Table`::
 
-    table = Table(connection, "MyTable", TableSchema([User, Photo], indexes={"gsi1": ("GSI1PK", "GSI1SK")}))
+    schema = TableSchema([User, Photo], indexes={"gsi1": ("GSI1PK", "GSI1SK")})
+    table = Table(connection, "MyTable", schema)
     users = table.entity(User)
     await users.create(username="juanca", name="Juan Carlos").execute()
     page = await table.entity(Photo).query(username="juanca").descending().limit(12).execute()
@@ -35,6 +36,7 @@ from instaclone.data.schema import (
     EntityMeta,
     Key,
     TableSchema,
+    indexes,
     new_ulid,
     ulid_field,
     uuid_field,
@@ -88,6 +90,7 @@ __all__ = [
     "Update",
     "ValidationError",
     "attr",
+    "indexes",
     "new_ulid",
     "ulid_field",
     "uuid_field",

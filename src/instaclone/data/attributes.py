@@ -23,8 +23,9 @@ Item = dict[str, AV]
 def iso_utc(moment: datetime) -> str:
     if moment.tzinfo is None:
         raise ValidationError(f"datetime {moment!r} has no time zone; use an aware datetime")
-    moment = moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    if moment.utcoffset():
+        moment = moment.astimezone(UTC)
+    return moment.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
 
 
 def _number(value: int | float | Decimal) -> str:
@@ -90,32 +91,65 @@ def _parse_number(text: str) -> int | Decimal:
         return Decimal(text)
 
 
+def _decode_set(raw: list[str]) -> set[str]:
+    return set(raw)
+
+
+def _decode_numbers(raw: list[str]) -> set[int | Decimal]:
+    return {_parse_number(x) for x in raw}
+
+
+def _decode_binaries(raw: list[str]) -> set[bytes]:
+    return {base64.b64decode(x) for x in raw}
+
+
+def _decode_map(raw: dict[str, AV]) -> dict[str, Any]:
+    return {k: from_av(v) for k, v in raw.items()}
+
+
+def _decode_list(raw: list[AV]) -> list[Any]:
+    return [from_av(v) for v in raw]
+
+
+def _identity(raw: Any) -> Any:
+    return raw
+
+
+def _null(raw: Any) -> None:
+    return None
+
+
+_DECODERS: dict[str, Any] = {
+    "S": _identity,
+    "N": _parse_number,
+    "M": _decode_map,
+    "L": _decode_list,
+    "BOOL": _identity,
+    "NULL": _null,
+    "SS": _decode_set,
+    "NS": _decode_numbers,
+    "B": base64.b64decode,
+    "BS": _decode_binaries,
+}
+
+
 def from_av(av: AV) -> Any:
-    # An AttributeValue has exactly one member; dict iteration gives it without a lookup chain.
-    for tag, raw in av.items():
-        if tag == "S":
-            return raw
-        if tag == "N":
-            return _parse_number(raw)
-        if tag == "M":
-            return {k: from_av(v) for k, v in raw.items()}
-        if tag == "L":
-            return [from_av(v) for v in raw]
-        if tag == "BOOL":
-            return raw
-        if tag == "NULL":
-            return None
-        if tag == "SS":
-            return set(raw)
-        if tag == "NS":
-            return {_parse_number(x) for x in raw}
-        if tag == "B":
-            return base64.b64decode(raw)
-        if tag == "BS":
-            return {base64.b64decode(x) for x in raw}
+    # An AttributeValue has exactly one member: unpack it rather than test each type.
+    ((tag, raw),) = av.items()
+    if tag == "S":
+        return raw
+    decoder = _DECODERS.get(tag)
+    if decoder is None:
         raise ValidationError(f"unknown AttributeValue type {tag!r}")
-    raise ValidationError("empty AttributeValue")
+    return decoder(raw)
 
 
-def from_item(item: Item) -> dict[str, Any]:
-    return {k: from_av(v) for k, v in item.items()}
+def from_item(item: Item, skip: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """Decode an item; attributes named in ``skip`` (internal keys) are left out unread."""
+    out: dict[str, Any] = {}
+    for name, av in item.items():
+        if name in skip:
+            continue
+        ((tag, raw),) = av.items()
+        out[name] = raw if tag == "S" else _DECODERS[tag](raw)
+    return out

@@ -119,9 +119,7 @@ class BatchGet(Generic[E]):
         for attempt in range(self.retry.max_attempts):
             if attempt:
                 await asyncio.sleep(self.retry.delay(attempt - 1))
-            response = await self.table.connection.call(
-                "BatchGetItem", self._request_for(pending)
-            )
+            response = await self.table.connection.call("BatchGetItem", self._request_for(pending))
             key_names = tuple(pending[0])
             for raw in response.get("Responses", {}).get(self.table.name, ()):
                 found[_identity({k: raw[k] for k in key_names})] = raw
@@ -134,18 +132,27 @@ class BatchGet(Generic[E]):
         unique = self._unique()
         found: dict[tuple[str, ...], Item] = {}
         leftovers = await asyncio.gather(
-            *(self._chunk(unique[i : i + GET_CHUNK], found) for i in range(0, len(unique), GET_CHUNK))
+            *(
+                self._chunk(unique[i : i + GET_CHUNK], found)
+                for i in range(0, len(unique), GET_CHUNK)
+            )
         )
         decoded: dict[tuple[str, ...], Any] = {}
         for ident, raw in found.items():
             values = from_item(raw)
-            decoded[ident] = self.meta.strip(values) if self._projection else self.meta.decode(values)
+            decoded[ident] = (
+                self.meta.strip(values) if self._projection else self.meta.decode(values)
+            )
         results = [decoded.get(_identity(k)) for k in self.key_items]
         stuck = {_identity(k) for chunk in leftovers for k in chunk}
         result: BatchGetResult[E] = BatchGetResult(
             results,
             self.key_values,
-            [kv for kv, k in zip(self.key_values, self.key_items, strict=True) if _identity(k) in stuck],
+            [
+                kv
+                for kv, k in zip(self.key_values, self.key_items, strict=True)
+                if _identity(k) in stuck
+            ],
         )
         if stuck:
             raise BatchIncompleteError(
@@ -179,7 +186,9 @@ class BatchWrite:
         if meta.timestamps:
             values[CREATED_AT] = values[UPDATED_AT] = now_iso()
         item = meta.to_item(values)
-        self._writes.append(_WriteRequest(meta, meta.key_values(values), {"PutRequest": {"Item": item}}))
+        self._writes.append(
+            _WriteRequest(meta, meta.key_values(values), {"PutRequest": {"Item": item}})
+        )
         return self
 
     def delete(self, entity: type[Any], **key: Any) -> BatchWrite:
@@ -208,7 +217,11 @@ class BatchWrite:
         return [
             Request(
                 "BatchWriteItem",
-                {"RequestItems": {self.table.name: [w.request for w in writes[i : i + WRITE_CHUNK]]}},
+                {
+                    "RequestItems": {
+                        self.table.name: [w.request for w in writes[i : i + WRITE_CHUNK]]
+                    }
+                },
             )
             for i in range(0, len(writes), WRITE_CHUNK)
         ]

@@ -97,7 +97,9 @@ class TransactionCancelledError(DataError):
     """
 
     def __init__(
-        self, reasons: Sequence[CancellationReason], all_reasons: Sequence[CancellationReason | None]
+        self,
+        reasons: Sequence[CancellationReason],
+        all_reasons: Sequence[CancellationReason | None],
     ) -> None:
         self.reasons = list(reasons)
         self.all_reasons = list(all_reasons)

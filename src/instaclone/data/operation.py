@@ -22,6 +22,12 @@ if TYPE_CHECKING:
 R = TypeVar("R")
 
 
+def utc_now() -> datetime:
+    # DynamoDB keeps what we write; milliseconds, like JavaScript's toISOString.
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
 def now_iso() -> str:
     return iso_utc(datetime.now(UTC))
 
@@ -61,11 +67,10 @@ class Operation(Generic[E]):
     def decode_item(self, item: Item | None) -> E | None:
         if not item:
             return None
-        values = from_item(item)
-        stored_type = values.get(self.meta.type_attribute)
+        stored_type = item.get(self.meta.type_attribute, {}).get("S")
         if stored_type is not None and stored_type != self.meta.name:
             raise DataError(f"the item at this key is a {stored_type}, not a {self.meta.name}")
-        return self.meta.decode(values)
+        return self.meta.decode_item(item)
 
     def condition_error(
         self, error: ServiceError, key_values: dict[str, Any], must_exist: bool

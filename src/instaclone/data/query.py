@@ -55,7 +55,7 @@ class _Paged(Generic[R]):
         self._projection: tuple[str, ...] = ()
         self._consistent = False
         self._start: Item | None = None
-        self._decode: Callable[[dict[str, Any]], Any] = meta.decode
+        self._decode: Callable[[Item], Any] = meta.decode_item
 
     def filter(self, condition: Condition) -> _Paged[R]:
         """Applied by DynamoDB after reading: ``limit`` counts items before the filter."""
@@ -75,13 +75,16 @@ class _Paged(Generic[R]):
     def project(self, *attributes: str) -> _Paged[dict[str, Any]]:
         """Fetch only these attributes; items are then plain dicts."""
         self._projection = attributes
-        self._decode = self.meta.strip
+        skip = self.meta.internal
+        self._decode = lambda item: from_item(item, skip)
         return self  # type: ignore[return-value]
 
     def after(self, cursor: str | None) -> _Paged[R]:
         """Continue from a cursor a previous page returned (None: from the start)."""
-        self._start = None if cursor is None else decode_cursor(
-            cursor, secret=self.table.cursor_secret, scope=self._scope()
+        self._start = (
+            None
+            if cursor is None
+            else decode_cursor(cursor, secret=self.table.cursor_secret, scope=self._scope())
         )
         return self
 
@@ -111,7 +114,7 @@ class _Paged(Generic[R]):
 
     def _page(self, response: dict[str, Any]) -> Page[R]:
         decode = self._decode
-        items = [decode(from_item(raw)) for raw in response.get("Items", ())]
+        items = [decode(raw) for raw in response.get("Items", ())]
         last = response.get("LastEvaluatedKey")
         cursor = (
             encode_cursor(last, secret=self.table.cursor_secret, scope=self._scope())
@@ -268,7 +271,9 @@ class Query(_Paged[R], Generic[R]):
 
     def _scope(self) -> str:
         direction = "asc" if self._forward else "desc"
-        return f"q|{self.table.name}|{self.meta.name}|{self.index.name}|{self.hash_value}|{direction}"
+        return (
+            f"q|{self.table.name}|{self.meta.name}|{self.index.name}|{self.hash_value}|{direction}"
+        )
 
 
 class Scan(_Paged[R], Generic[R]):
@@ -291,7 +296,10 @@ class Scan(_Paged[R], Generic[R]):
     def _base(self, ns: Namespace) -> dict[str, Any]:
         cond = all_of(attr(self.meta.type_attribute) == self.meta.name, self._filter)
         assert cond is not None
-        payload: dict[str, Any] = {"TableName": self.table.name, "FilterExpression": cond.render(ns)}
+        payload: dict[str, Any] = {
+            "TableName": self.table.name,
+            "FilterExpression": cond.render(ns),
+        }
         if self.index_name is not None:
             payload["IndexName"] = self.index_name
         if self._segment is not None:

@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
@@ -27,6 +28,7 @@ from pydantic.alias_generators import to_camel
 from ulid import ULID
 
 from instaclone.data.attributes import AV, Item, to_av
+from instaclone.data.decoder import build_decoder
 from instaclone.data.errors import ValidationError, describe_key
 from instaclone.data.expressions import renamer
 from instaclone.data.templates import KeyTemplate
@@ -69,11 +71,16 @@ class Key:
     sk: str | None = None
 
 
+def indexes(**keys: Key) -> Mapping[str, Key]:
+    """Index keys of an entity, by index name: ``index_keys = indexes(gsi1=Key(...))``."""
+    return MappingProxyType(keys)
+
+
 class Entity(Document):
     """Base of every item type. Subclasses set ``primary_key`` and optionally ``index_keys``."""
 
     primary_key: ClassVar[Key]
-    index_keys: ClassVar[Mapping[str, Key]] = {}
+    index_keys: ClassVar[Mapping[str, Key]] = MappingProxyType({})
     entity_name: ClassVar[str | None] = None
     """The entity-type value stored on every item; defaults to the class name."""
     timestamps: ClassVar[bool] = True
@@ -126,6 +133,9 @@ class EntityMeta(Generic[E]):
         self.stored_names = frozenset(info.alias or n for n, info in self.fields.items())
         self.py_names: dict[str, str] = {info.alias or n: n for n, info in self.fields.items()}
         self.rename = renamer(self.aliases)
+        self.read_item = build_decoder(
+            (info.alias or n, info.annotation) for n, info in self.fields.items()
+        )
         self._adapters: dict[str, TypeAdapter[Any]] = {}
 
         key = getattr(model, "primary_key", None)
@@ -248,12 +258,16 @@ class EntityMeta(Generic[E]):
             raise ValidationError(f"{self.name} has no attribute {stored_name!r}")
         adapter = self._adapters.get(py_name)
         if adapter is None:
-            adapter = self._adapters[py_name] = TypeAdapter(self.fields[py_name].annotation)
+            adapter = self._adapters[py_name] = TypeAdapter(self.fields[py_name].annotation or Any)
         try:
             valid = adapter.validate_python(value)
         except PydanticValidationError as exc:
             raise ValidationError(f"invalid {self.name}.{py_name}: {exc}") from exc
         return adapter.dump_python(valid, by_alias=True, exclude_none=True)
+
+    def decode_item(self, item: Item) -> E:
+        """A model straight from a DynamoDB item (internal attributes are never read)."""
+        return self.decode(self.read_item(item))
 
     def strip(self, values: dict[str, Any]) -> dict[str, Any]:
         """Drop internal attributes (keys, index keys, entity type) from a raw result."""

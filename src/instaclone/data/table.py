@@ -140,7 +140,9 @@ class Table:
             if cols.sort:
                 ks.append({"AttributeName": cols.sort, "KeyType": "RANGE"})
                 attributes.add(cols.sort)
-            gsis.append({"IndexName": name, "KeySchema": ks, "Projection": {"ProjectionType": "ALL"}})
+            gsis.append(
+                {"IndexName": name, "KeySchema": ks, "Projection": {"ProjectionType": "ALL"}}
+            )
         request: dict[str, Any] = {
             "TableName": self.name,
             "AttributeDefinitions": [
@@ -164,7 +166,7 @@ class Table:
         table: dict[str, Any] = response["Table"]
         return table
 
-    async def create(self, ttl_attribute: str | None = None, timeout: float = 120.0) -> bool:
+    async def create(self, ttl_attribute: str | None = None, wait_seconds: float = 120.0) -> bool:
         """Create the table if it does not exist (idempotent), wait until it is active, and
         enable TTL. Returns True when the table was created now."""
         created = False
@@ -175,13 +177,13 @@ class Table:
             except ServiceError as error:
                 if error.code != "ResourceInUseException":  # created meanwhile by someone else
                     raise
-        deadline = asyncio.get_running_loop().time() + timeout
+        deadline = asyncio.get_running_loop().time() + wait_seconds
         while True:
             description = await self.describe()
             if description is not None and description.get("TableStatus") == "ACTIVE":
                 break
             if asyncio.get_running_loop().time() > deadline:
-                raise DataError(f"table {self.name} did not become active in {timeout:.0f} s")
+                raise DataError(f"table {self.name} did not become active in {wait_seconds:.0f} s")
             await asyncio.sleep(0.2)
         self._check_keys(description)
         if ttl_attribute:

@@ -13,6 +13,7 @@ import random
 from typing import TYPE_CHECKING, Any
 
 from instaclone.data.attributes import from_item
+from instaclone.data.batch import _identity
 from instaclone.data.errors import (
     CancellationReason,
     DataError,
@@ -20,7 +21,6 @@ from instaclone.data.errors import (
     TransactionCancelledError,
     ValidationError,
 )
-from instaclone.data.batch import _identity
 from instaclone.data.get import Get
 from instaclone.data.operation import TransactOp, Writable
 from instaclone.data.wire import Request
@@ -31,8 +31,8 @@ if TYPE_CHECKING:
 MAX_OPERATIONS = 100
 
 
-def _label(op: TransactOp) -> str:
-    return f"{op.kind} {op.meta.describe(op.key_values)}"
+def label_of(op: TransactOp) -> str:
+    return op.label or f"{op.kind} {op.meta.describe(op.key_values)}"
 
 
 class TransactWrite:
@@ -45,7 +45,7 @@ class TransactWrite:
     def add(self, builder: Writable, label: str | None = None) -> TransactWrite:
         """Add a create/put/update/delete/check builder; ``label`` names it in errors."""
         op = builder.transact_op()
-        op.label = label or _label(op)
+        op.label = label or ""  # the default label is built only if an error needs it
         op.key_item = op.body["Key"] if "Key" in op.body else op.meta.key(op.key_values)
         self._ops.append(op)
         return self
@@ -65,15 +65,15 @@ class TransactWrite:
             raise ValidationError(
                 f"a transaction takes at most {MAX_OPERATIONS} operations, not {len(self._ops)}"
             )
-        seen: dict[tuple[str, ...], str] = {}
+        seen: dict[tuple[str, ...], TransactOp] = {}
         for op in self._ops:
             ident = _identity(op.key_item)
             if ident in seen:
                 raise ValidationError(
-                    f"a transaction may touch an item once: {op.label!r} and {seen[ident]!r} "
-                    "are the same item"
+                    f"a transaction may touch an item once: {label_of(op)!r} and "
+                    f"{label_of(seen[ident])!r} are the same item"
                 )
-            seen[ident] = op.label
+            seen[ident] = op
 
     def payload(self) -> dict[str, Any]:
         self._check()
@@ -104,7 +104,7 @@ class TransactWrite:
             aligned.append(
                 CancellationReason(
                     index=index,
-                    label=op.label,
+                    label=label_of(op),
                     operation=op.kind,
                     entity=op.meta.name,
                     key=op.key_values,

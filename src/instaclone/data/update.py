@@ -8,6 +8,7 @@ writes its entity type, key fields and ``createdAt`` like a create would.
 
 from __future__ import annotations
 
+import builtins
 from typing import TYPE_CHECKING, Any, Generic, Literal
 
 from instaclone.data.attributes import from_item
@@ -34,7 +35,7 @@ class Update(Operation[E], Generic[E]):
         self._condition: Condition | None = None
         self._upsert = False
         self._return: ReturnValues = "NONE"
-        self._touched_top: set[str] = set()
+        self._touched_top: builtins.set[str] = builtins.set()
 
     # -- actions ------------------------------------------------------------------------------
 
@@ -95,8 +96,8 @@ class Update(Operation[E], Generic[E]):
         self._actions.append(("prepend", self._path(path, "prepend"), list(values)))
         return self
 
-    def delete_from_set(self, path: str, values: set[Any]) -> Update[E]:
-        self._actions.append(("delete", self._path(path, "delete"), set(values)))
+    def delete_from_set(self, path: str, values: builtins.set[Any]) -> Update[E]:
+        self._actions.append(("delete", self._path(path, "delete"), builtins.set(values)))
         return self
 
     # -- options ------------------------------------------------------------------------------
@@ -120,13 +121,14 @@ class Update(Operation[E], Generic[E]):
         meta = self.meta
         if not self._actions:
             raise ValidationError(f"update of {meta.describe(self.key_values)} changes nothing")
+        self._check_overlaps()
         ns = Namespace(meta.rename)
         sets: list[str] = []
         removes: list[str] = []
         adds: list[str] = []
         deletes: list[str] = []
         set_values: dict[str, Any] = {}
-        removed: set[str] = set()
+        removed: builtins.set[str] = builtins.set()
         for kind, path, value in self._actions:
             target = ns.path(path)
             if kind == "set":
@@ -177,11 +179,26 @@ class Update(Operation[E], Generic[E]):
             body["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
         return ns.attach(body)
 
+    def _check_overlaps(self) -> None:
+        """DynamoDB refuses two actions on one path (or on a path and a part of it), with a
+        message that names the wrong paths; say it clearly before sending."""
+        seen: list[tuple[tuple[str | int, ...], str]] = []
+        for _, path, _ in self._actions:
+            parts = parse_path(path)
+            for other, other_path in seen:
+                shorter = min(len(parts), len(other))
+                if parts[:shorter] == other[:shorter]:
+                    raise ValidationError(
+                        f"{self.meta.name}: one update cannot change both {other_path!r} and "
+                        f"{path!r}; split it in two"
+                    )
+            seen.append((parts, path))
+
     def _index_actions(
         self,
         ns: Namespace,
         set_values: dict[str, Any],
-        removed: set[str],
+        removed: builtins.set[str],
         sets: list[str],
         removes: list[str],
     ) -> None:

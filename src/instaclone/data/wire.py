@@ -142,7 +142,9 @@ class Connection:
         except NoCredentialsFound as exc:
             raise ServiceError("NoCredentials", "no AWS credentials were found") from exc
         except UnknownError as exc:
-            raise ServiceError(f"HTTP{exc.status}", exc.body[:500].decode(errors="replace")) from exc
+            raise ServiceError(
+                f"HTTP{exc.status}", exc.body[:500].decode(errors="replace")
+            ) from exc
         except AIODynamoError as exc:
             body = _error_body(exc)
             code = str(body.get("__type", type(exc).__name__)).rsplit("#", 1)[-1]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Generic
 
+from instaclone.data.attributes import iso_utc
 from instaclone.data.errors import AlreadyExistsError, ServiceError, ValidationError
 from instaclone.data.expressions import Condition, Namespace, all_of, attr
-from instaclone.data.operation import Operation, TransactOp, now_iso
+from instaclone.data.operation import Operation, TransactOp, now_iso, utc_now
 from instaclone.data.schema import CREATED_AT, UPDATED_AT, E, EntityMeta
 
 if TYPE_CHECKING:
@@ -26,13 +28,15 @@ class Create(Operation[E], Generic[E]):
 
     action = "PutItem"
 
-    def __init__(self, table: Table, meta: EntityMeta[E], item: E | dict[str, Any]) -> None:
+    def __init__(self, table: Table, meta: EntityMeta[E], item: E | Mapping[str, Any]) -> None:
         super().__init__(table, meta)
         model = meta.validate(item)
         values = meta.dump(model)
-        if meta.timestamps:
+        self.now = utc_now() if meta.timestamps else None
+        if self.now is not None:
             # Timestamps belong to the write: a caller cannot back-date createdAt.
-            values[CREATED_AT] = values[UPDATED_AT] = now_iso()
+            values[CREATED_AT] = values[UPDATED_AT] = iso_utc(self.now)
+        self.model = model
         self.values = values
         self.key_values = meta.key_values(values)
         self.item = meta.to_item(values)
@@ -63,7 +67,9 @@ class Create(Operation[E], Generic[E]):
 
     def result(self) -> E:
         """The item as written (timestamps included)."""
-        return self.meta.decode(dict(self.values))
+        if self.now is None:
+            return self.model
+        return self.model.model_copy(update={"created_at": self.now, "updated_at": self.now})
 
     async def execute(self) -> E:
         try:
@@ -87,7 +93,7 @@ class Put(Operation[E], Generic[E]):
 
     action = "UpdateItem"
 
-    def __init__(self, table: Table, meta: EntityMeta[E], item: E | dict[str, Any]) -> None:
+    def __init__(self, table: Table, meta: EntityMeta[E], item: E | Mapping[str, Any]) -> None:
         super().__init__(table, meta)
         model = meta.validate(item)
         self.values = meta.dump(model)
@@ -238,5 +244,3 @@ class ConditionCheck(Operation[E], Generic[E]):
 
 def exists_condition(meta: EntityMeta[Any]) -> Condition:
     return _exists(meta)
-
-

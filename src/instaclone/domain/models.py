@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from instaclone.data import Document, Entity, Key, TableSchema, ulid_field
+from instaclone.data import Document, Entity, Key, TableSchema, indexes, ulid_field
 
 
 class User(Entity):
@@ -62,7 +62,7 @@ class Story(Entity):
 
 class Like(Entity):
     primary_key = Key(pk="PL#{photoId}", sk="LIKE#{likingUsername}")
-    index_keys = {"gsi1": Key(pk="PL#{photoId}", sk="LIKE#{likeId}")}
+    index_keys = indexes(gsi1=Key(pk="PL#{photoId}", sk="LIKE#{likeId}"))
 
     photo_id: str
     liking_username: str
@@ -80,7 +80,7 @@ class Comment(Entity):
 
 class Follow(Entity):
     primary_key = Key(pk="FOLLOW#{followedUsername}", sk="FOLLOW#{followingUsername}")
-    index_keys = {"gsi1": Key(pk="FOLLOW#{followingUsername}", sk="FOLLOW#{followedUsername}")}
+    index_keys = indexes(gsi1=Key(pk="FOLLOW#{followingUsername}", sk="FOLLOW#{followedUsername}"))
 
     followed_username: str
     following_username: str

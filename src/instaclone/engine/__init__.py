@@ -1,7 +1,5 @@
 """The embedded DynamoDB engine: DynamoDB Local, obtained through npm and run with Java."""
 
-from instaclone.engine.install import EngineInstallError, ensure_engine, require_java
-from instaclone.engine.local import EngineError, LocalEngine, local_credentials
 from instaclone.engine.daemon import (
     EngineState,
     engine_status,
@@ -9,6 +7,8 @@ from instaclone.engine.daemon import (
     start_daemon,
     stop_daemon,
 )
+from instaclone.engine.install import EngineInstallError, ensure_engine, require_java
+from instaclone.engine.local import EngineError, LocalEngine, local_credentials
 
 __all__ = [
     "EngineError",
@@ -16,8 +16,8 @@ __all__ = [
     "EngineState",
     "LocalEngine",
     "engine_status",
-    "lease_engine",
     "ensure_engine",
+    "lease_engine",
     "local_credentials",
     "require_java",
     "start_daemon",

