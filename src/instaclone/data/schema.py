@@ -28,7 +28,7 @@ from pydantic.alias_generators import to_camel
 from ulid import ULID
 
 from instaclone.data.attributes import AV, Item, to_av
-from instaclone.data.decoder import build_decoder
+from instaclone.data.decoder import build_constructor, build_decoder
 from instaclone.data.errors import ValidationError, describe_key
 from instaclone.data.expressions import renamer
 from instaclone.data.templates import KeyTemplate
@@ -136,6 +136,7 @@ class EntityMeta(Generic[E]):
         self.read_item = build_decoder(
             (info.alias or n, info.annotation) for n, info in self.fields.items()
         )
+        self._construct = build_constructor(model)
         self._adapters: dict[str, TypeAdapter[Any]] = {}
 
         key = getattr(model, "primary_key", None)
@@ -267,6 +268,10 @@ class EntityMeta(Generic[E]):
 
     def decode_item(self, item: Item) -> E:
         """A model straight from a DynamoDB item (internal attributes are never read)."""
+        if self._construct is not None:
+            model: E | None = self._construct(item)
+            if model is not None:
+                return model
         return self.decode(self.read_item(item))
 
     def strip(self, values: dict[str, Any]) -> dict[str, Any]:
