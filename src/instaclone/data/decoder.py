@@ -97,7 +97,7 @@ def build_constructor(model: Any) -> Constructor | None:
         "cls": model,
         "setattr": object.__setattr__,
     }
-    lines = ["def construct(item):", "    get = item.get", "    d = {}"]
+    lines = ["def construct(item):", "    get = item.get", "    d = {}", "    given = set()"]
     for i, (py_name, info) in enumerate(model.model_fields.items()):
         key, name = repr(info.alias or py_name), repr(py_name)
         simple = None if info.metadata else _simple_kind(info.annotation)
@@ -112,6 +112,7 @@ def build_constructor(model: Any) -> Constructor | None:
             namespace[f"default{i}"] = default
             lines.append(f"    if v is None: d[{name}] = default{i}")
         lines.append("    else:")
+        lines.append(f"        given.add({name})")
         if simple is None:
             namespace[f"adapter{i}"] = TypeAdapter(info.annotation)
             lines.append("        try:")
@@ -141,7 +142,7 @@ def build_constructor(model: Any) -> Constructor | None:
     lines += [
         "    m = new(cls)",
         "    setattr(m, '__dict__', d)",
-        "    setattr(m, '__pydantic_fields_set__', set(d))",
+        "    setattr(m, '__pydantic_fields_set__', given)",
         "    setattr(m, '__pydantic_extra__', None)",
         "    setattr(m, '__pydantic_private__', None)",
         "    return m",
