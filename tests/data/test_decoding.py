@@ -16,7 +16,8 @@ from tests.data.models import SCHEMA, Author, Post
 def _stored(meta: Any, model: Any) -> dict[str, Any]:
     values = meta.dump(model)
     values["createdAt"] = values["updatedAt"] = "2026-11-24T06:30:16.712Z"
-    return meta.to_item(values)
+    item: dict[str, Any] = meta.to_item(values)
+    return item
 
 
 @pytest.mark.parametrize(
