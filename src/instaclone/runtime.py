@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 
 from instaclone.data import BotocoreCredentials, Connection, Table
 from instaclone.domain.models import SCHEMA
+from instaclone.domain.service import InstagramService
 from instaclone.engine import lease_engine, local_credentials
 from instaclone.settings import Settings
 
@@ -37,3 +38,20 @@ async def open_connection(settings: Settings) -> AsyncIterator[Connection]:
 
 def instagram_table(connection: Connection, settings: Settings) -> Table:
     return Table(connection, settings.table_name, SCHEMA)
+
+
+@contextlib.asynccontextmanager
+async def connect(
+    settings: Settings | None = None, *, create_table: bool = True
+) -> AsyncIterator[InstagramService]:
+    """The Instagram service on the configured DynamoDB (see Settings), table ensured::
+
+    async with instaclone.connect() as app:
+        await app.create_user("juanca", "Juan Carlos Bondi")
+    """
+    settings = settings or Settings.from_env()
+    async with open_connection(settings) as connection:
+        table = instagram_table(connection, settings)
+        if create_table:
+            await table.create(ttl_attribute=settings.ttl_attribute)
+        yield InstagramService(table)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 from instaclone.data.attributes import Item, from_item
 from instaclone.data.cursor import decode_cursor, encode_cursor
@@ -57,18 +57,18 @@ class _Paged(Generic[R]):
         self._start: Item | None = None
         self._decode: Callable[[Item], Any] = meta.decode_item
 
-    def filter(self, condition: Condition) -> _Paged[R]:
+    def filter(self, condition: Condition) -> Self:
         """Applied by DynamoDB after reading: ``limit`` counts items before the filter."""
         self._filter = all_of(self._filter, condition)
         return self
 
-    def limit(self, n: int) -> _Paged[R]:
+    def limit(self, n: int) -> Self:
         if not isinstance(n, int) or isinstance(n, bool) or n < 1:
             raise ValidationError(f"limit must be a positive integer, not {n!r}")
         self._limit = n
         return self
 
-    def consistent(self, on: bool = True) -> _Paged[R]:
+    def consistent(self, on: bool = True) -> Self:
         self._consistent = on
         return self
 
@@ -79,7 +79,7 @@ class _Paged(Generic[R]):
         self._decode = lambda item: from_item(item, skip)
         return self  # type: ignore[return-value]
 
-    def after(self, cursor: str | None) -> _Paged[R]:
+    def after(self, cursor: str | None) -> Self:
         """Continue from a cursor a previous page returned (None: from the start)."""
         self._start = (
             None
@@ -183,31 +183,31 @@ class Query(_Paged[R], Generic[R]):
             raise ValidationError(f"{self.meta.name}: this index has no sort key")
         return template.format(self.meta.stored(fields), self.meta.name)
 
-    def _set_sort(self, op: str, *values: str) -> Query[R]:
+    def _set_sort(self, op: str, *values: str) -> Self:
         if self._sort is not None or self._sort_values:
             raise ValidationError("a query takes one sort-key condition")
         self._sort = (op, values)
         return self
 
-    def sort_eq(self, **fields: Any) -> Query[R]:
+    def sort_eq(self, **fields: Any) -> Self:
         return self._set_sort("=", self._sort_key(fields))
 
-    def sort_lt(self, **fields: Any) -> Query[R]:
+    def sort_lt(self, **fields: Any) -> Self:
         return self._set_sort("<", self._sort_key(fields))
 
-    def sort_le(self, **fields: Any) -> Query[R]:
+    def sort_le(self, **fields: Any) -> Self:
         return self._set_sort("<=", self._sort_key(fields))
 
-    def sort_gt(self, **fields: Any) -> Query[R]:
+    def sort_gt(self, **fields: Any) -> Self:
         return self._set_sort(">", self._sort_key(fields))
 
-    def sort_ge(self, **fields: Any) -> Query[R]:
+    def sort_ge(self, **fields: Any) -> Self:
         return self._set_sort(">=", self._sort_key(fields))
 
-    def sort_between(self, low: Mapping[str, Any], high: Mapping[str, Any]) -> Query[R]:
+    def sort_between(self, low: Mapping[str, Any], high: Mapping[str, Any]) -> Self:
         return self._set_sort("between", self._sort_key(low), self._sort_key(high))
 
-    def sort_begins_with(self, **fields: Any) -> Query[R]:
+    def sort_begins_with(self, **fields: Any) -> Self:
         """Fields of the sort-key template, from the left; the key is cut at the first gap."""
         template = self.index.sort_template
         if template is None:
@@ -216,11 +216,11 @@ class Query(_Paged[R], Generic[R]):
             "begins_with", template.format_prefix(self.meta.stored(fields), self.meta.name)
         )
 
-    def ascending(self) -> Query[R]:
+    def ascending(self) -> Self:
         self._forward = True
         return self
 
-    def descending(self) -> Query[R]:
+    def descending(self) -> Self:
         self._forward = False
         return self
 
@@ -286,7 +286,7 @@ class Scan(_Paged[R], Generic[R]):
         self.index_name = meta.index(index).name
         self._segment: tuple[int, int] | None = None
 
-    def segment(self, segment: int, total: int) -> Scan[R]:
+    def segment(self, segment: int, total: int) -> Self:
         """Parallel scan: this worker reads ``segment`` of ``total``."""
         if not 0 <= segment < total:
             raise ValidationError("segment must be in [0, total)")

@@ -92,6 +92,8 @@ class Table:
         self.cursor_secret = cursor_secret or secrets.token_bytes(32)
         self.batch_retry = batch_retry or RetryPolicy()
         self.transaction_conflict_retries = transaction_conflict_retries
+        self.conflicts_retried = 0
+        """How many cancelled-by-conflict transactions were retried (a contention gauge)."""
         self._unique: dict[tuple[str, str | None], bool] = {}
         self._access: dict[type[Any], EntityAccess[Any]] = {}
 

@@ -127,6 +127,7 @@ class TransactWrite:
                 cancelled = self._cancelled(error)
                 if not cancelled.conflict or attempt == self.conflict_retries:
                     raise cancelled from None
+                self.table.conflicts_retried += 1
             await asyncio.sleep(random.uniform(0, min(0.5, 0.01 * 2**attempt)))
 
 

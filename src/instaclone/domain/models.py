@@ -24,6 +24,8 @@ class User(Entity):
     name: str
     follower_count: int = 0
     following_count: int = 0
+    photo_count: int = 0
+    """Kept in step with the photos in the same transactions (the seed counted at most 12)."""
 
 
 class Photo(Entity):
@@ -58,6 +60,8 @@ class Story(Entity):
     view_count: int = 0
     frames: list[Frame] = Field(default_factory=list)
     location: Location | None = None
+    expires_at: int | None = None
+    """Epoch seconds; the table's TTL attribute, so AWS deletes the story after it."""
 
 
 class Like(Entity):

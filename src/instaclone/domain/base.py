@@ -1,0 +1,79 @@
+"""What every part of the service shares: the table, its entities, input checks, and the
+translation of cancelled transactions into domain errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NoReturn
+
+from instaclone.data import CancellationReason, Table, TransactionCancelledError, TransactWrite
+from instaclone.domain.errors import ContentionError, DomainError, InvalidInputError
+from instaclone.domain.models import Comment, Follow, Like, Photo, Story, User
+from instaclone.domain.usernames import normalize_username
+
+MAX_TEXT = 2200  # Instagram's caption and comment limit
+MAX_LIMIT = 100
+
+Explain = Callable[[CancellationReason], DomainError]
+
+
+class ServiceBase:
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self.users = table.entity(User)
+        self.photos = table.entity(Photo)
+        self.stories = table.entity(Story)
+        self.likes = table.entity(Like)
+        self.comments = table.entity(Comment)
+        self.follows = table.entity(Follow)
+
+    @staticmethod
+    def username(value: str) -> str:
+        return normalize_username(value)
+
+    @staticmethod
+    def text(value: str | None, what: str, *, required: bool = True) -> str | None:
+        if value is None and not required:
+            return None
+        if not isinstance(value, str) or (required and not value.strip()):
+            raise InvalidInputError(f"{what} must be a non-empty string")
+        if len(value) > MAX_TEXT:
+            raise InvalidInputError(f"{what} is longer than {MAX_TEXT} characters")
+        return value.strip() if required else value
+
+    @staticmethod
+    def limit(value: int) -> int:
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_LIMIT:
+            raise InvalidInputError(f"limit must be an integer from 1 to {MAX_LIMIT}")
+        return value
+
+    @staticmethod
+    def identifier(value: str, what: str) -> str:
+        if not isinstance(value, str) or not value or "#" in value or len(value) > 64:
+            raise InvalidInputError(f"invalid {what} {value!r}")
+        return value
+
+    async def users_in_order(self, usernames: list[str]) -> list[User]:
+        """Profiles for these usernames, in this order (BatchGetItem has none of its own);
+        users who no longer exist are left out."""
+        if not usernames:
+            return []
+        found = await self.users.batch_get({"username": u} for u in usernames).execute()
+        return [user for user in found.results if user is not None]
+
+    async def run(self, transaction: TransactWrite, **explain: Explain) -> None:
+        """Execute; a failed condition becomes the domain error named for its operation."""
+        try:
+            await transaction.execute()
+        except TransactionCancelledError as cancelled:
+            self.explain(cancelled, explain)
+
+    @staticmethod
+    def explain(cancelled: TransactionCancelledError, explain: dict[str, Explain]) -> NoReturn:
+        for reason in cancelled.reasons:
+            make = explain.get(reason.label)
+            if make is not None and reason.code == "ConditionalCheckFailed":
+                raise make(reason) from cancelled
+        if cancelled.conflict:
+            raise ContentionError("too many concurrent changes to the same items") from cancelled
+        raise cancelled

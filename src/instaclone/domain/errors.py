@@ -1,0 +1,83 @@
+"""What can go wrong in the Instagram domain, as types a caller can act on."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of the domain's errors; nothing was written when one is raised."""
+
+
+class InvalidInputError(DomainError, ValueError):
+    """A value the domain refuses (username, content, frames…)."""
+
+
+class NotFoundError(DomainError):
+    """Something the operation needs does not exist."""
+
+
+class UserNotFoundError(NotFoundError):
+    def __init__(self, username: str) -> None:
+        super().__init__(f"user {username!r} does not exist")
+        self.username = username
+
+
+class PhotoNotFoundError(NotFoundError):
+    def __init__(self, photo_id: str, owner: str | None = None) -> None:
+        whose = f" of {owner!r}" if owner else ""
+        super().__init__(f"photo {photo_id!r}{whose} does not exist")
+        self.photo_id = photo_id
+
+
+class CommentNotFoundError(NotFoundError):
+    def __init__(self, comment_id: str) -> None:
+        super().__init__(f"comment {comment_id!r} does not exist")
+        self.comment_id = comment_id
+
+
+class StoryNotFoundError(NotFoundError):
+    def __init__(self, story_id: str) -> None:
+        super().__init__(f"story {story_id!r} does not exist")
+        self.story_id = story_id
+
+
+class ConflictError(DomainError):
+    """The operation contradicts the current state (duplicate, not there to undo…)."""
+
+
+class UsernameTakenError(ConflictError):
+    def __init__(self, username: str) -> None:
+        super().__init__(f"username {username!r} is taken")
+        self.username = username
+
+
+class AlreadyLikedError(ConflictError):
+    def __init__(self, username: str, photo_id: str) -> None:
+        super().__init__(f"{username!r} already liked photo {photo_id!r}")
+
+
+class NotLikedError(ConflictError):
+    def __init__(self, username: str, photo_id: str) -> None:
+        super().__init__(f"{username!r} has not liked photo {photo_id!r}")
+
+
+class AlreadyFollowingError(ConflictError):
+    def __init__(self, follower: str, followed: str) -> None:
+        super().__init__(f"{follower!r} already follows {followed!r}")
+
+
+class NotFollowingError(ConflictError):
+    def __init__(self, follower: str, followed: str) -> None:
+        super().__init__(f"{follower!r} does not follow {followed!r}")
+
+
+class SelfFollowError(InvalidInputError):
+    def __init__(self, username: str) -> None:
+        super().__init__(f"{username!r} cannot follow themselves")
+
+
+class NotAllowedError(DomainError):
+    """The acting user may not do this (edit someone else's comment…)."""
+
+
+class ContentionError(DomainError):
+    """Too many concurrent writers on the same items: the retries ran out. Try again."""

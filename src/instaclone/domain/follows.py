@@ -1,0 +1,79 @@
+"""Follows: both users must exist, nobody follows themselves, both counters move together."""
+
+from __future__ import annotations
+
+from instaclone.data import attr
+from instaclone.domain.base import ServiceBase
+from instaclone.domain.errors import (
+    AlreadyFollowingError,
+    NotFollowingError,
+    SelfFollowError,
+    UserNotFoundError,
+)
+from instaclone.domain.models import Follow, User
+
+
+class FollowOps(ServiceBase):
+    async def follow_user(self, following_username: str, followed_username: str) -> Follow:
+        follower, followed = self.username(following_username), self.username(followed_username)
+        if follower == followed:
+            raise SelfFollowError(follower)
+        follow = self.follows.create(followed_username=followed, following_username=follower)
+        await self.run(
+            self.table.transaction()
+            .add(follow, label="follow")
+            .add(self.users.update(username=followed).add("follower_count", 1), label="followed")
+            .add(self.users.update(username=follower).add("following_count", 1), label="follower"),
+            follow=lambda _: AlreadyFollowingError(follower, followed),
+            followed=lambda _: UserNotFoundError(followed),
+            follower=lambda _: UserNotFoundError(follower),
+        )
+        return follow.result()
+
+    async def unfollow_user(self, following_username: str, followed_username: str) -> None:
+        follower, followed = self.username(following_username), self.username(followed_username)
+        if follower == followed:
+            raise SelfFollowError(follower)
+        delete = self.follows.delete(followed_username=followed, following_username=follower)
+        await self.run(
+            self.table.transaction()
+            .add(delete.must_exist(), label="follow")
+            .add(
+                self.users.update(username=followed)
+                .add("follower_count", -1)
+                .condition(attr("follower_count") >= 1),
+                label="followed",
+            )
+            .add(
+                self.users.update(username=follower)
+                .add("following_count", -1)
+                .condition(attr("following_count") >= 1),
+                label="follower",
+            ),
+            follow=lambda _: NotFollowingError(follower, followed),
+            followed=lambda _: UserNotFoundError(followed),
+            follower=lambda _: UserNotFoundError(follower),
+        )
+
+    async def is_following(self, following_username: str, followed_username: str) -> bool:
+        key = {
+            "followed_username": self.username(followed_username),
+            "following_username": self.username(following_username),
+        }
+        return await self.follows.get(**key).project("followedUsername").execute() is not None
+
+    async def get_followers(self, username: str, limit: int = 50) -> list[User]:
+        page = await (
+            self.follows.query(followed_username=self.username(username))
+            .limit(self.limit(limit))
+            .execute()
+        )
+        return await self.users_in_order([f.following_username for f in page.items])
+
+    async def get_following(self, username: str, limit: int = 50) -> list[User]:
+        page = await (
+            self.follows.query_index("gsi1", following_username=self.username(username))
+            .limit(self.limit(limit))
+            .execute()
+        )
+        return await self.users_in_order([f.followed_username for f in page.items])

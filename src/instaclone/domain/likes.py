@@ -1,0 +1,71 @@
+"""Likes: one per user and photo, counted on the photo in the same transaction."""
+
+from __future__ import annotations
+
+from instaclone.data import attr
+from instaclone.domain.base import ServiceBase
+from instaclone.domain.errors import (
+    AlreadyLikedError,
+    NotLikedError,
+    PhotoNotFoundError,
+    UserNotFoundError,
+)
+from instaclone.domain.models import Like, User
+
+
+class LikeOps(ServiceBase):
+    async def like_photo(self, photo_id: str, photo_owner: str, liking_username: str) -> Like:
+        """AlreadyLikedError on a second like (count unchanged); the photo and the liking user
+        must exist, so no phantom photo or like is ever written."""
+        photo_id = self.identifier(photo_id, "photo")
+        owner, liker = self.username(photo_owner), self.username(liking_username)
+        like = self.likes.create(photo_id=photo_id, liking_username=liker)
+        await self.run(
+            self.table.transaction()
+            .add(like, label="like")
+            .add(
+                self.photos.update(username=owner, photo_id=photo_id).add("likes_count", 1),
+                label="photo",
+            )
+            .add(self.users.check(attr("username").exists(), username=liker), label="user"),
+            like=lambda _: AlreadyLikedError(liker, photo_id),
+            photo=lambda _: PhotoNotFoundError(photo_id, owner),
+            user=lambda _: UserNotFoundError(liker),
+        )
+        return like.result()
+
+    async def unlike_photo(self, photo_id: str, photo_owner: str, liking_username: str) -> None:
+        """NotLikedError if there is no such like; the count never goes below what it counts."""
+        photo_id = self.identifier(photo_id, "photo")
+        owner, liker = self.username(photo_owner), self.username(liking_username)
+        await self.run(
+            self.table.transaction()
+            .add(
+                self.likes.delete(photo_id=photo_id, liking_username=liker).must_exist(),
+                label="like",
+            )
+            .add(
+                self.photos.update(username=owner, photo_id=photo_id)
+                .add("likes_count", -1)
+                .condition(attr("likes_count") >= 1),
+                label="photo",
+            ),
+            like=lambda _: NotLikedError(liker, photo_id),
+            photo=lambda _: PhotoNotFoundError(photo_id, owner),
+        )
+
+    async def has_user_liked_photo(self, photo_id: str, username: str) -> bool:
+        key = {
+            "photo_id": self.identifier(photo_id, "photo"),
+            "liking_username": self.username(username),
+        }
+        return await self.likes.get(**key).project("likeId").execute() is not None
+
+    async def get_photo_likes(self, photo_id: str, limit: int = 50) -> list[User]:
+        """Who liked the photo, oldest like first (the order survives the user lookup)."""
+        page = await (
+            self.likes.query_index("gsi1", photo_id=self.identifier(photo_id, "photo"))
+            .limit(self.limit(limit))
+            .execute()
+        )
+        return await self.users_in_order([like.liking_username for like in page.items])

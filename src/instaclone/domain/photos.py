@@ -1,0 +1,119 @@
+"""Photos: create (counted on the user), read, list, search, delete with its likes and
+comments."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from instaclone.data import Page, attr
+from instaclone.domain.base import ServiceBase
+from instaclone.domain.errors import (
+    InvalidInputError,
+    NotAllowedError,
+    PhotoNotFoundError,
+    UserNotFoundError,
+)
+from instaclone.domain.models import Comment, Like, Photo
+
+MAX_URL = 2048
+
+
+def check_url(url: str) -> str:
+    """An absolute http(s) URL, or a path on this site (``/media/…``)."""
+    if not isinstance(url, str) or not url or len(url) > MAX_URL:
+        raise InvalidInputError("a photo needs a URL")
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return url
+    if not parts.scheme and not parts.netloc and url.startswith("/"):
+        return url
+    raise InvalidInputError(f"not an http(s) URL or a local path: {url!r}")
+
+
+class PhotoOps(ServiceBase):
+    async def create_photo(self, username: str, url: str, caption: str | None = None) -> Photo:
+        username = self.username(username)
+        create = self.photos.create(
+            username=username,
+            url=check_url(url),
+            caption=self.text(caption, "a caption", required=False),
+        )
+        await self.run(
+            self.table.transaction()
+            .add(create, label="photo")
+            .add(self.users.update(username=username).add("photo_count", 1), label="user"),
+            user=lambda _: UserNotFoundError(username),
+        )
+        return create.result()
+
+    async def get_photo(self, username: str, photo_id: str) -> Photo | None:
+        key = {"username": self.username(username), "photo_id": self.identifier(photo_id, "photo")}
+        return await self.photos.get(**key).execute()
+
+    async def get_user_photos(self, username: str, limit: int = 20) -> list[Photo]:
+        """Most recent first."""
+        page = await (
+            self.photos.query(username=self.username(username))
+            .descending()
+            .limit(self.limit(limit))
+            .execute()
+        )
+        return page.items
+
+    async def get_user_photos_paginated(
+        self, username: str, limit: int = 20, cursor: str | None = None
+    ) -> Page[Photo]:
+        query = self.photos.query(username=self.username(username)).descending()
+        return await query.limit(self.limit(limit)).after(cursor).execute()
+
+    async def search_user_photos(
+        self, username: str, min_likes: int | None = None, min_comments: int | None = None
+    ) -> list[Photo]:
+        """Photos with more than ``min_likes`` likes and more than ``min_comments`` comments,
+        most recent first (all pages: the filter may leave pages short)."""
+        query = self.photos.query(username=self.username(username)).descending()
+        if min_likes is not None:
+            query.filter(attr("likes_count") > min_likes)
+        if min_comments is not None:
+            query.filter(attr("comment_count") > min_comments)
+        return await query.all()
+
+    async def get_popular_user_photos(self, username: str, min_likes: int = 10) -> list[Photo]:
+        return await self.search_user_photos(username, min_likes=min_likes)
+
+    async def delete_photo(
+        self, username: str, photo_id: str, *, acting_username: str | None = None
+    ) -> None:
+        """Delete a photo, then its likes and comments. Once the photo is gone no like or
+        comment can be added to it (they require it to exist), so none is left behind."""
+        username = self.username(username)
+        photo_id = self.identifier(photo_id, "photo")
+        if acting_username is not None and self.username(acting_username) != username:
+            raise NotAllowedError("only its owner may delete a photo")
+        await self.run(
+            self.table.transaction()
+            .add(
+                self.photos.delete(username=username, photo_id=photo_id).must_exist(),
+                label="photo",
+            )
+            .add(
+                self.users.update(username=username)
+                .add("photo_count", -1)
+                .condition(attr("photo_count") >= 1),
+                label="user",
+            ),
+            photo=lambda _: PhotoNotFoundError(photo_id, username),
+        )
+        await self.delete_photo_children(photo_id)
+
+    async def delete_photo_children(self, photo_id: str) -> None:
+        """Remove every like and comment of a photo, in batches."""
+        batch = self.table.batch_write()
+        async for page in self.likes.query(photo_id=photo_id).project("likingUsername").pages():
+            for like in page.items:
+                batch.delete(Like, photo_id=photo_id, liking_username=like["likingUsername"])
+        async for page in self.comments.query(photo_id=photo_id).project("commentId").pages():
+            for comment in page.items:
+                batch.delete(Comment, photo_id=photo_id, comment_id=comment["commentId"])
+        if len(batch):
+            await batch.execute()
