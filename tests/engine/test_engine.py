@@ -186,3 +186,18 @@ def test_settings_read_the_standard_variables() -> None:
     assert s.endpoint == "https://ddb.example" and s.region == "eu-west-1" and not s.embedded
     local = Settings.from_env({})
     assert local.embedded and local.table_name == "InstagramClone"
+
+
+def test_demo_runs_the_seed_examples_twice(home: Path) -> None:
+    for _ in range(2):  # the demo table is recreated, so a second run works too
+        out = _cli(home, "demo")
+        assert out.returncode == 0, out.stderr
+    text = out.stdout
+    assert "Juan Carlos Bondi 0" in text
+    assert "Already liked" in text and "Already liked this photo" in text
+    assert "Alice Liddell: Updated: Amazing photo! Love the composition!" in text
+    assert "2 followers" in text and "Following 2 users" in text
+    assert "bob: A happy tree" in text
+    assert "2 likes, 2 comments" in text and "3 photos" in text
+    assert "page 2: ['Sunset at the beach!']" in text
+    assert not (home / "engine.json").exists()  # its engine stopped with it

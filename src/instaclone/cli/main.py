@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from instaclone.data import DataError
+from instaclone.domain import DomainError
 from instaclone.engine import (
     EngineError,
     EngineInstallError,
@@ -85,6 +86,13 @@ async def _serve(settings: Settings) -> None:
         print("instaclone: stopping", flush=True)
 
 
+def _demo_cmd(settings: Settings, args: argparse.Namespace) -> int:
+    from instaclone.cli.demo import run_demo
+
+    asyncio.run(run_demo(settings))
+    return 0
+
+
 def _serve_cmd(settings: Settings, args: argparse.Namespace) -> int:
     asyncio.run(_serve(settings))
     return 0
@@ -101,6 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="start everything and serve until stopped")
     serve.set_defaults(run=_serve_cmd)
+
+    demo = sub.add_parser(
+        "demo", help="walk through the seed's examples on a demo table (recreated each run)"
+    )
+    demo.set_defaults(run=_demo_cmd)
 
     db = sub.add_parser("db", help="manage the embedded DynamoDB Local and the table")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -125,7 +138,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     settings = Settings.from_env()
     try:
         code = args.run(settings, args)
-    except (EngineInstallError, EngineError, DataError) as exc:
+    except (EngineInstallError, EngineError, DataError, DomainError) as exc:
         print(f"instaclone: {exc}", file=sys.stderr)
         code = 1
     except KeyboardInterrupt:
