@@ -6,6 +6,8 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
+from argon2 import PasswordHasher
+
 from instaclone.data import BotocoreCredentials, Connection, Table
 from instaclone.domain.models import SCHEMA
 from instaclone.domain.service import InstagramService
@@ -37,7 +39,13 @@ async def open_connection(settings: Settings) -> AsyncIterator[Connection]:
 
 
 def instagram_table(connection: Connection, settings: Settings) -> Table:
-    return Table(connection, settings.table_name, SCHEMA)
+    return Table(connection, settings.table_name, SCHEMA, cursor_secret=settings.secret())
+
+
+def password_hasher(settings: Settings) -> PasswordHasher:
+    if settings.fast_hashing:  # tests and load runs only: still argon2id, far cheaper
+        return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    return PasswordHasher()
 
 
 @contextlib.asynccontextmanager
@@ -54,4 +62,4 @@ async def connect(
         table = instagram_table(connection, settings)
         if create_table:
             await table.create(ttl_attribute=settings.ttl_attribute)
-        yield InstagramService(table)
+        yield InstagramService(table, hasher=password_hasher(settings))

@@ -7,6 +7,7 @@ variables cover what AWS has no variable for (table name, data folder).
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,16 @@ class Settings:
     region: str
     db_port: int | None
     """Port for the embedded engine; None picks a free one."""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    media_bucket: str | None = None
+    """S3 bucket for photos; None keeps them in <home>/media, served by the app."""
+    media_public_url: str | None = None
+    fast_hashing: bool = False
+    """Cheap argon2 parameters, for tests and load runs only."""
+    rate_limits: bool = True
+    secure_cookies: bool = False
+    """Mark cookies Secure (set when serving over HTTPS)."""
 
     @property
     def embedded(self) -> bool:
@@ -50,4 +61,32 @@ class Settings:
             endpoint=endpoint,
             region=e.get("AWS_REGION") or e.get("AWS_DEFAULT_REGION") or DEFAULT_REGION,
             db_port=int(port) if port else None,
+            host=e.get("INSTACLONE_HOST", "127.0.0.1"),
+            port=int(e.get("INSTACLONE_PORT", "8000")),
+            media_bucket=e.get("INSTACLONE_MEDIA_BUCKET") or None,
+            media_public_url=e.get("INSTACLONE_MEDIA_PUBLIC_URL") or None,
+            fast_hashing=_flag(e.get("INSTACLONE_FAST_HASHING")),
+            rate_limits=not _flag(e.get("INSTACLONE_NO_RATE_LIMITS")),
+            secure_cookies=_flag(e.get("INSTACLONE_SECURE_COOKIES")),
         )
+
+    def secret(self) -> bytes:
+        """This install's secret (signs cursors): INSTACLONE_SECRET, or a random one kept in
+        the data folder so that cursors stay valid across restarts."""
+        given = os.environ.get("INSTACLONE_SECRET")
+        if given:
+            return given.encode()
+        path = self.home / "secret"
+        try:
+            return path.read_bytes()
+        except OSError:
+            self.home.mkdir(parents=True, exist_ok=True)
+            value = secrets.token_bytes(32)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as f:
+                f.write(value)
+            return value
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").lower() in {"1", "true", "yes", "on"}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import signal
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 
 from instaclone.data import DataError
 from instaclone.domain import DomainError
@@ -71,30 +71,41 @@ def _db_create_table(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _serve(settings: Settings) -> None:
-    async with open_connection(settings) as connection:
-        table = instagram_table(connection, settings)
-        await table.create(ttl_attribute=settings.ttl_attribute)
-        where = settings.endpoint or connection.endpoint
-        print(f"instaclone: table {table.name} ready on DynamoDB at {where}", flush=True)
-        print("instaclone: serving; press Ctrl-C to stop", flush=True)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        await stop.wait()
-        print("instaclone: stopping", flush=True)
+async def _serve(settings: Settings, port: int | None) -> None:
+    import uvicorn
+
+    from instaclone.api.app import create_app
+
+    if port is not None:
+        settings = replace(settings, port=port)
+    config = uvicorn.Config(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+        access_log=False,
+        server_header=False,
+    )
+    server = uvicorn.Server(config)
+    print(
+        f"instaclone: serving on http://{settings.host}:{settings.port} "
+        f"(API docs at /docs); DynamoDB: {settings.endpoint or 'embedded DynamoDB Local'}; "
+        "Ctrl-C stops",
+        flush=True,
+    )
+    await server.serve()
+    print("instaclone: stopped", flush=True)
+
+
+def _serve_cmd(settings: Settings, args: argparse.Namespace) -> int:
+    asyncio.run(_serve(settings, args.port))
+    return 0
 
 
 def _demo_cmd(settings: Settings, args: argparse.Namespace) -> int:
     from instaclone.cli.demo import run_demo
 
     asyncio.run(run_demo(settings))
-    return 0
-
-
-def _serve_cmd(settings: Settings, args: argparse.Namespace) -> int:
-    asyncio.run(_serve(settings))
     return 0
 
 
@@ -107,7 +118,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    serve = sub.add_parser("serve", help="start everything and serve until stopped")
+    serve = sub.add_parser(
+        "serve", help="start everything (engine unless configured, table, API) and serve"
+    )
+    serve.add_argument("--port", type=int, help="HTTP port (default: INSTACLONE_PORT or 8000)")
     serve.set_defaults(run=_serve_cmd)
 
     demo = sub.add_parser(

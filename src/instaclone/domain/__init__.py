@@ -1,5 +1,6 @@
 """The Instagram domain on the single-table data layer: entities, integrity, feed."""
 
+from instaclone.domain.accounts import SESSION_LIFETIME, InvalidCredentialsError
 from instaclone.domain.errors import (
     AlreadyFollowingError,
     AlreadyLikedError,
@@ -34,6 +35,8 @@ from instaclone.domain.views import CommentWithUser, CompleteProfile, FeedPage, 
 
 __all__ = [
     "SCHEMA",
+    "SESSION_LIFETIME",
+    "Account",
     "AlreadyFollowingError",
     "AlreadyLikedError",
     "Comment",
@@ -47,6 +50,7 @@ __all__ = [
     "Follow",
     "Frame",
     "InstagramService",
+    "InvalidCredentialsError",
     "InvalidInputError",
     "Like",
     "Location",
@@ -58,6 +62,7 @@ __all__ = [
     "PhotoDetails",
     "PhotoNotFoundError",
     "SelfFollowError",
+    "Session",
     "Story",
     "StoryNotFoundError",
     "User",

@@ -8,7 +8,7 @@ from typing import NoReturn
 
 from instaclone.data import CancellationReason, Table, TransactionCancelledError, TransactWrite
 from instaclone.domain.errors import ContentionError, DomainError, InvalidInputError
-from instaclone.domain.models import Comment, Follow, Like, Photo, Story, User
+from instaclone.domain.models import Account, Comment, Follow, Like, Photo, Session, Story, User
 from instaclone.domain.usernames import normalize_username
 
 MAX_TEXT = 2200  # Instagram's caption and comment limit
@@ -26,6 +26,8 @@ class ServiceBase:
         self.likes = table.entity(Like)
         self.comments = table.entity(Comment)
         self.follows = table.entity(Follow)
+        self.accounts = table.entity(Account)
+        self.sessions = table.entity(Session)
 
     @staticmethod
     def username(value: str) -> str:

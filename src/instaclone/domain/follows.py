@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from instaclone.data import attr
+from instaclone.data import Page, attr
 from instaclone.domain.base import ServiceBase
 from instaclone.domain.errors import (
     AlreadyFollowingError,
@@ -63,17 +63,23 @@ class FollowOps(ServiceBase):
         return await self.follows.get(**key).project("followedUsername").execute() is not None
 
     async def get_followers(self, username: str, limit: int = 50) -> list[User]:
-        page = await (
-            self.follows.query(followed_username=self.username(username))
-            .limit(self.limit(limit))
-            .execute()
-        )
-        return await self.users_in_order([f.following_username for f in page.items])
+        return (await self.get_followers_paginated(username, limit)).items
+
+    async def get_followers_paginated(
+        self, username: str, limit: int = 50, cursor: str | None = None
+    ) -> Page[User]:
+        query = self.follows.query(followed_username=self.username(username))
+        page = await query.limit(self.limit(limit)).after(cursor).execute()
+        users = await self.users_in_order([f.following_username for f in page.items])
+        return Page(users, page.cursor, page.count, page.scanned_count)
 
     async def get_following(self, username: str, limit: int = 50) -> list[User]:
-        page = await (
-            self.follows.query_index("gsi1", following_username=self.username(username))
-            .limit(self.limit(limit))
-            .execute()
-        )
-        return await self.users_in_order([f.followed_username for f in page.items])
+        return (await self.get_following_paginated(username, limit)).items
+
+    async def get_following_paginated(
+        self, username: str, limit: int = 50, cursor: str | None = None
+    ) -> Page[User]:
+        query = self.follows.query_index("gsi1", following_username=self.username(username))
+        page = await query.limit(self.limit(limit)).after(cursor).execute()
+        users = await self.users_in_order([f.followed_username for f in page.items])
+        return Page(users, page.cursor, page.count, page.scanned_count)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from instaclone.data import attr
+from instaclone.data import Page, attr
 from instaclone.domain.base import ServiceBase
 from instaclone.domain.errors import (
     AlreadyLikedError,
@@ -63,9 +63,16 @@ class LikeOps(ServiceBase):
 
     async def get_photo_likes(self, photo_id: str, limit: int = 50) -> list[User]:
         """Who liked the photo, oldest like first (the order survives the user lookup)."""
+        return (await self.get_photo_likes_paginated(photo_id, limit)).items
+
+    async def get_photo_likes_paginated(
+        self, photo_id: str, limit: int = 50, cursor: str | None = None
+    ) -> Page[User]:
         page = await (
             self.likes.query_index("gsi1", photo_id=self.identifier(photo_id, "photo"))
             .limit(self.limit(limit))
+            .after(cursor)
             .execute()
         )
-        return await self.users_in_order([like.liking_username for like in page.items])
+        users = await self.users_in_order([like.liking_username for like in page.items])
+        return Page(users, page.cursor, page.count, page.scanned_count)

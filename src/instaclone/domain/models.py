@@ -34,6 +34,8 @@ class Photo(Entity):
     username: str
     photo_id: str = ulid_field()
     url: str
+    thumbnail_url: str | None = None
+    """A 320 px rendition, for uploaded photos."""
     caption: str | None = None
     likes_count: int = 0
     comment_count: int = 0
@@ -90,6 +92,26 @@ class Follow(Entity):
     following_username: str
 
 
-ENTITIES: tuple[type[Entity], ...] = (User, Photo, Story, Like, Comment, Follow)
+class Account(Entity):
+    """Sign-in data, kept apart from the public User item so it can never be served with it."""
+
+    primary_key = Key(pk="USER#{username}", sk="ACCOUNT")
+
+    username: str
+    password_hash: str
+
+
+class Session(Entity):
+    """A signed-in session. Only a hash of the token is stored: a leaked table holds no token."""
+
+    primary_key = Key(pk="SESSION#{tokenHash}", sk="SESSION")
+
+    token_hash: str
+    username: str
+    expires_at: int
+    """Epoch seconds; the table's TTL attribute."""
+
+
+ENTITIES: tuple[type[Entity], ...] = (User, Photo, Story, Like, Comment, Follow, Account, Session)
 
 SCHEMA = TableSchema(ENTITIES, indexes={"gsi1": ("GSI1PK", "GSI1SK")})

@@ -3,6 +3,7 @@ comments."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from instaclone.data import Page, attr
@@ -31,13 +32,25 @@ def check_url(url: str) -> str:
 
 
 class PhotoOps(ServiceBase):
-    async def create_photo(self, username: str, url: str, caption: str | None = None) -> Photo:
+    async def create_photo(
+        self,
+        username: str,
+        url: str,
+        caption: str | None = None,
+        *,
+        thumbnail_url: str | None = None,
+        photo_id: str | None = None,
+    ) -> Photo:
         username = self.username(username)
-        create = self.photos.create(
-            username=username,
-            url=check_url(url),
-            caption=self.text(caption, "a caption", required=False),
-        )
+        fields: dict[str, Any] = {
+            "username": username,
+            "url": check_url(url),
+            "thumbnail_url": check_url(thumbnail_url) if thumbnail_url else None,
+            "caption": self.text(caption, "a caption", required=False),
+        }
+        if photo_id is not None:
+            fields["photo_id"] = self.identifier(photo_id, "photo")
+        create = self.photos.create(fields)
         await self.run(
             self.table.transaction()
             .add(create, label="photo")

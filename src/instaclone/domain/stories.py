@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError as PydanticValidationError
 
-from instaclone.data import ConditionFailedError, attr
+from instaclone.data import ConditionFailedError, Page, Query, attr
 from instaclone.domain.base import ServiceBase
 from instaclone.domain.errors import InvalidInputError, StoryNotFoundError, UserNotFoundError
 from instaclone.domain.models import Frame, Location, Story
@@ -56,9 +56,18 @@ class StoryOps(ServiceBase):
 
     async def get_user_stories(self, username: str) -> list[Story]:
         """Live stories, most recent first (expired ones are hidden before TTL removes them)."""
+        return await self._live_stories(username).all()
+
+    async def get_user_stories_paginated(
+        self, username: str, limit: int = 20, cursor: str | None = None
+    ) -> Page[Story]:
+        return await self._live_stories(username).limit(self.limit(limit)).after(cursor).execute()
+
+    def _live_stories(self, username: str) -> Query[Story]:
         query = self.stories.query(username=self.username(username)).descending()
-        query.filter(attr("expires_at").not_exists() | (attr("expires_at") > int(time.time())))
-        return await query.all()
+        return query.filter(
+            attr("expires_at").not_exists() | (attr("expires_at") > int(time.time()))
+        )
 
     async def increment_story_views(self, username: str, story_id: str) -> Story:
         key = {"username": self.username(username), "story_id": self.identifier(story_id, "story")}

@@ -1,0 +1,81 @@
+"""The FastAPI application: the domain over HTTP, with accounts, authorization and media.
+
+FastAPI is the ecosystem's convention (OpenAPI docs, validation, dependency injection). It
+costs ~90 µs per request here against ~50 µs for bare Starlette; our responses are encoded
+with orjson straight from the models (+24–37% measured), and a DynamoDB round trip costs
+more than the framework anyway (see bench/api_load.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+
+from instaclone.api import errors
+from instaclone.api.routes import accounts, feed, media, photos, stories, users
+from instaclone.api.security import RateLimit
+from instaclone.domain import InstagramService
+from instaclone.media import LocalMediaStore, MediaStore, S3MediaStore
+from instaclone.settings import Settings
+
+MAX_UPLOAD = 15 * 1024 * 1024
+
+
+def media_store(settings: Settings) -> MediaStore:
+    if settings.media_bucket:
+        public = settings.media_public_url or (
+            f"https://{settings.media_bucket}.s3.{settings.region}.amazonaws.com"
+        )
+        return S3MediaStore(settings.media_bucket, public, settings.region)
+    return LocalMediaStore(settings.home / "media")
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    service: InstagramService | None = None,
+    media_root: MediaStore | None = None,
+) -> FastAPI:
+    """The app. With ``service`` given it uses it; otherwise it connects at startup from the
+    settings (the embedded engine or the configured endpoint) and disconnects at shutdown."""
+    settings = settings or Settings.from_env()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if service is not None:
+            app.state.service = service
+            yield
+            return
+        from instaclone.runtime import connect
+
+        async with connect(settings) as connected:
+            app.state.service = connected
+            yield
+
+    app = FastAPI(
+        title="instaclone",
+        version="0.1.0",
+        summary="An Instagram-like social network on DynamoDB single-table design",
+        lifespan=lifespan,
+        responses=errors.ERROR_RESPONSES,
+    )
+    app.state.settings = settings
+    app.state.media = media_root or media_store(settings)
+    app.state.max_upload = MAX_UPLOAD
+    app.state.limits = (
+        {
+            "signup": RateLimit(5, 60),
+            "login_ip": RateLimit(20, 60),
+            "login_user": RateLimit(10, 300),
+        }
+        if settings.rate_limits
+        else None
+    )
+    if service is not None:
+        app.state.service = service
+    errors.install(app)
+    for module in (accounts, users, photos, stories, feed, media):
+        app.include_router(module.router)
+    return app

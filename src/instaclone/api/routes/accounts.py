@@ -1,0 +1,85 @@
+"""Sign up, log in, log out, who am I."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import Response
+
+from instaclone.api.schemas import LogIn, SessionOut, SignUp, json
+from instaclone.api.security import (
+    CSRF_COOKIE,
+    SESSION_COOKIE,
+    _token,
+    client_ip,
+    current_user,
+    service,
+)
+from instaclone.domain import SESSION_LIFETIME, InstagramService, User
+
+router = APIRouter(tags=["accounts"])
+Service = Annotated[InstagramService, Depends(service)]
+
+
+def _signed_in(request: Request, token: str, user: User, status: int) -> Response:
+    response = json(SessionOut(token=token, user=user), status)
+    secure = request.app.state.settings.secure_cookies
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=SESSION_LIFETIME,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+    )
+    # Readable by our page, which echoes it in X-CSRF-Token on writes (double submit).
+    response.set_cookie(
+        CSRF_COOKIE,
+        secrets.token_urlsafe(24),
+        max_age=SESSION_LIFETIME,
+        samesite="strict",
+        secure=secure,
+    )
+    return response
+
+
+@router.post("/api/accounts", status_code=201, response_model=SessionOut)
+async def sign_up(body: SignUp, request: Request, app: Service) -> Response:
+    """Create an account and sign in (a session cookie is set; the token is returned too)."""
+    limits = request.app.state.limits
+    if limits:
+        limits["signup"].hit(client_ip(request))
+    await app.sign_up(body.username, body.name, body.password)
+    token, user = await app.log_in(body.username, body.password)
+    return _signed_in(request, token, user, 201)
+
+
+@router.post("/api/sessions", response_model=SessionOut)
+async def log_in(body: LogIn, request: Request, app: Service) -> Response:
+    limits = request.app.state.limits
+    if limits:
+        limits["login_ip"].hit(client_ip(request))
+        limits["login_user"].hit(body.username.strip().lower())
+    token, user = await app.log_in(body.username, body.password)
+    return _signed_in(request, token, user, 200)
+
+
+@router.delete("/api/sessions/current", status_code=204)
+async def log_out(
+    request: Request, app: Service, _: Annotated[str, Depends(current_user)]
+) -> Response:
+    """End this session: its token stops working at once."""
+    token, _cookie = _token(request)
+    if token:
+        await app.log_out(token)
+    response = Response(status_code=204)
+    response.delete_cookie(SESSION_COOKIE)
+    response.delete_cookie(CSRF_COOKIE)
+    return response
+
+
+@router.get("/api/me", response_model=User)
+async def me(app: Service, username: Annotated[str, Depends(current_user)]) -> Response:
+    return json(await app.get_user_profile(username))

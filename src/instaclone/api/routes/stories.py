@@ -1,0 +1,76 @@
+"""Stories: frames from URLs or uploaded images; views counted."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from starlette.responses import Response
+
+from instaclone.api.routes.params import Cursor, ItemId, Limit, Me, Service, Username
+from instaclone.api.routes.photos import media
+from instaclone.api.schemas import PageOut, StoryIn, json
+from instaclone.api.security import same_user
+from instaclone.api.uploads import read_upload
+from instaclone.data import new_ulid
+from instaclone.domain import Frame, Story
+from instaclone.media import render
+
+router = APIRouter(tags=["stories"])
+MAX_FRAMES = 10
+
+
+@router.get("/api/users/{username}/stories", response_model=PageOut[Story])
+async def list_stories(
+    username: Username, app: Service, limit: Limit = 20, cursor: Cursor = None
+) -> Response:
+    """Live stories, newest first."""
+    return json(await app.get_user_stories_paginated(username, limit, cursor))
+
+
+@router.post("/api/users/{username}/stories", status_code=201, response_model=Story)
+async def create_story(username: Username, body: StoryIn, app: Service, me: Me) -> Response:
+    same_user(me, username, "post stories here")
+    return json(await app.create_story(me, body.frames, body.city), 201)
+
+
+@router.post("/api/users/{username}/stories/upload", status_code=201, response_model=Story)
+async def upload_story(
+    username: Username,
+    request: Request,
+    app: Service,
+    me: Me,
+    files: Annotated[list[UploadFile], File(description="1 to 10 images, one per frame")],
+    duration: Annotated[float, Form(gt=0, le=60)] = 5,
+    city: Annotated[str | None, Form(max_length=100)] = None,
+) -> Response:
+    """Each uploaded image becomes a frame shown for ``duration`` seconds."""
+    same_user(me, username, "post stories here")
+    if not 1 <= len(files) <= MAX_FRAMES:
+        from instaclone.api.errors import ApiError
+
+        raise ApiError(422, "invalid_input", f"a story takes 1 to {MAX_FRAMES} images")
+    store = media(request)
+    story_key = f"stories/{me}/{new_ulid()}"
+    frames: list[Frame] = []
+    keys: list[str] = []
+    try:
+        for i, upload in enumerate(files):
+            data = await read_upload(upload, request.app.state.max_upload)
+            renditions = await asyncio.to_thread(render, data)
+            key = f"{story_key}_{i}.jpg"
+            url = await store.put(key, renditions.large, renditions.content_type)
+            keys.append(key)
+            frames.append(Frame(url=url, duration=duration, media_type="image"))
+        story = await app.create_story(me, frames, city)
+    except Exception:
+        await store.delete(keys)
+        raise
+    return json(story, 201)
+
+
+@router.post("/api/users/{username}/stories/{story_id}/views", response_model=Story)
+async def view_story(username: Username, story_id: ItemId, app: Service, me: Me) -> Response:
+    """Count a view (signed-in viewers only)."""
+    return json(await app.increment_story_views(username, story_id))

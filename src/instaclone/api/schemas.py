@@ -1,0 +1,76 @@
+"""Request bodies and response shapes of the API (JSON keys are camelCase, like the table)."""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+import orjson
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+from starlette.responses import Response
+
+from instaclone.data import Page
+from instaclone.domain import Frame, User
+
+T = TypeVar("T")
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+
+
+class SignUp(Body):
+    username: str = Field(min_length=1, max_length=30, examples=["juanca"])
+    name: str = Field(min_length=1, max_length=100, examples=["Juan Carlos Bondi"])
+    password: str = Field(min_length=8, max_length=256)
+
+
+class LogIn(Body):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+
+
+class ProfileUpdate(Body):
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+
+
+class PhotoFromUrl(Body):
+    url: str = Field(min_length=1, max_length=2048, examples=["https://photos.example/1.jpg"])
+    caption: str | None = Field(default=None, max_length=2200)
+
+
+class CommentIn(Body):
+    content: str = Field(min_length=1, max_length=2200)
+
+
+class StoryIn(Body):
+    frames: list[Frame] = Field(min_length=1, max_length=20)
+    city: str | None = Field(default=None, max_length=100)
+
+
+class SessionOut(Body):
+    token: str
+    user: User
+
+
+class PageOut(Body, Generic[T]):
+    items: list[T]
+    cursor: str | None = None
+
+
+class Following(Body):
+    following: bool
+
+
+def dump(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", by_alias=True)
+    if isinstance(value, Page):
+        return {"items": [dump(v) for v in value.items], "cursor": value.cursor}
+    if isinstance(value, list):
+        return [dump(v) for v in value]
+    return value
+
+
+def json(value: Any, status: int = 200) -> Response:
+    return Response(orjson.dumps(dump(value)), status, media_type="application/json")

@@ -1,0 +1,101 @@
+"""Who is asking: the session token (bearer header for API clients, HttpOnly cookie for the
+web), CSRF protection for cookie-authenticated writes, and rate limits."""
+
+from __future__ import annotations
+
+import hmac
+import time
+from collections import deque
+from dataclasses import dataclass
+
+from fastapi import Request
+
+from instaclone.api.errors import ApiError
+from instaclone.domain import InstagramService
+
+SESSION_COOKIE = "session"
+CSRF_COOKIE = "csrf"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def service(request: Request) -> InstagramService:
+    app_service: InstagramService = request.app.state.service
+    return app_service
+
+
+def _token(request: Request) -> tuple[str | None, bool]:
+    """(token, came from the cookie)."""
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip(), False
+    cookie = request.cookies.get(SESSION_COOKIE)
+    return (cookie, True) if cookie else (None, False)
+
+
+def _check_csrf(request: Request) -> None:
+    # A cookie is sent by the browser on its own; a header can only come from our page,
+    # which read the csrf cookie (double submit). Bearer tokens need no such check.
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    header = request.headers.get(CSRF_HEADER, "")
+    if not cookie or not hmac.compare_digest(cookie, header):
+        raise ApiError(403, "csrf", "missing or wrong CSRF token (X-CSRF-Token header)")
+
+
+async def optional_user(request: Request) -> str | None:
+    token, from_cookie = _token(request)
+    if token is None:
+        return None
+    username = await service(request).session_user(token)
+    if username is None:
+        return None
+    if from_cookie and request.method not in SAFE_METHODS:
+        _check_csrf(request)
+    return username
+
+
+async def current_user(request: Request) -> str:
+    username = await optional_user(request)
+    if username is None:
+        raise ApiError(
+            401, "unauthorized", "sign in first", {"WWW-Authenticate": 'Bearer realm="instaclone"'}
+        )
+    return username
+
+
+def same_user(acting: str, username: str, what: str) -> None:
+    if acting != username.strip().lower():
+        raise ApiError(403, "forbidden", f"only {username} may {what}")
+
+
+@dataclass
+class RateLimit:
+    """At most ``count`` hits per ``seconds`` for one key (sliding window, in memory)."""
+
+    count: int
+    seconds: float
+
+    def __post_init__(self) -> None:
+        self._hits: dict[str, deque[float]] = {}
+
+    def hit(self, key: str) -> None:
+        now = time.monotonic()
+        hits = self._hits.setdefault(key, deque())
+        while hits and hits[0] <= now - self.seconds:
+            hits.popleft()
+        if len(hits) >= self.count:
+            retry = int(hits[0] + self.seconds - now) + 1
+            raise ApiError(
+                429,
+                "rate_limited",
+                f"too many attempts; retry in {retry} s",
+                {"Retry-After": str(retry)},
+            )
+        hits.append(now)
+        if len(self._hits) > 100_000:  # bound memory under a flood of distinct keys
+            self._hits.clear()
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"

@@ -1,0 +1,13 @@
+"""Photo and story media: image checks and renditions, and where the files are stored."""
+
+from instaclone.media.images import InvalidImageError, Renditions, render
+from instaclone.media.store import LocalMediaStore, MediaStore, S3MediaStore
+
+__all__ = [
+    "InvalidImageError",
+    "LocalMediaStore",
+    "MediaStore",
+    "Renditions",
+    "S3MediaStore",
+    "render",
+]

@@ -1,0 +1,100 @@
+"""Where media files go: a local folder (default, served by the app) or an S3 bucket."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+from pathlib import Path
+from typing import Any, Protocol
+
+_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,200}")
+
+
+def check_key(key: str) -> str:
+    if not _KEY.fullmatch(key) or ".." in key or "//" in key:
+        raise ValueError(f"invalid media key {key!r}")
+    return key
+
+
+class MediaStore(Protocol):
+    async def put(self, key: str, data: bytes, content_type: str) -> str:
+        """Store ``data`` under ``key``; returns the URL it is served at."""
+        ...
+
+    async def delete(self, keys: list[str]) -> None: ...
+
+    def key_of(self, url: str) -> str | None:
+        """The key of one of our URLs, or None when the URL is not ours."""
+        ...
+
+
+class LocalMediaStore:
+    def __init__(self, root: Path, url_prefix: str = "/media") -> None:
+        self.root = root
+        self.url_prefix = url_prefix.rstrip("/")
+
+    def path_of(self, key: str) -> Path:
+        return self.root / check_key(key)
+
+    def _write(self, key: str, data: bytes) -> None:
+        path = self.path_of(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(path.suffix + ".part")
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)  # readers never see half a file
+
+    async def put(self, key: str, data: bytes, content_type: str) -> str:
+        await asyncio.to_thread(self._write, key, data)
+        return f"{self.url_prefix}/{key}"
+
+    async def delete(self, keys: list[str]) -> None:
+        def remove() -> None:
+            for key in keys:
+                self.path_of(key).unlink(missing_ok=True)
+
+        await asyncio.to_thread(remove)
+
+    def key_of(self, url: str) -> str | None:
+        prefix = self.url_prefix + "/"
+        return url[len(prefix) :] if url.startswith(prefix) else None
+
+
+class S3MediaStore:
+    """An S3 bucket (``INSTACLONE_MEDIA_BUCKET``), objects served from ``public_url``
+    (the bucket's website or a CDN in front of it). botocore runs in worker threads."""
+
+    def __init__(self, bucket: str, public_url: str, region: str, client: Any = None) -> None:
+        self.bucket = bucket
+        self.public_url = public_url.rstrip("/")
+        if client is None:
+            import botocore.session
+
+            client = botocore.session.get_session().create_client("s3", region_name=region)
+        self.client = client
+
+    async def put(self, key: str, data: bytes, content_type: str) -> str:
+        await asyncio.to_thread(
+            self.client.put_object,
+            Bucket=self.bucket,
+            Key=check_key(key),
+            Body=data,
+            ContentType=content_type,
+            CacheControl="public, max-age=31536000, immutable",
+        )
+        return f"{self.public_url}/{key}"
+
+    async def delete(self, keys: list[str]) -> None:
+        if keys:
+            await asyncio.to_thread(
+                self.client.delete_objects,
+                Bucket=self.bucket,
+                Delete={"Objects": [{"Key": check_key(k)} for k in keys], "Quiet": True},
+            )
+
+    def key_of(self, url: str) -> str | None:
+        prefix = self.public_url + "/"
+        return url[len(prefix) :] if url.startswith(prefix) else None

@@ -1,0 +1,106 @@
+"""Accounts and sessions over HTTP."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from instaclone.data import Connection
+from tests.api.conftest import Api, bearer, make_api
+from tests.helpers import unique
+
+
+def uname() -> str:
+    return unique("u").lower()
+
+
+async def test_sign_up_log_in_me_log_out(api: Api) -> None:
+    name = uname()
+    token = await api.sign_up(name)
+    me = await api.client.get("/api/me", headers=bearer(token))
+    assert me.status_code == 200 and me.json()["username"] == name
+    assert "passwordHash" not in me.text and "password" not in me.text
+
+    wrong = await api.client.post("/api/sessions", json={"username": name, "password": "nope-nope"})
+    assert wrong.status_code == 401 and wrong.json()["error"]["code"] == "invalid_credentials"
+    nobody = await api.client.post("/api/sessions", json={"username": uname(), "password": "x" * 9})
+    assert nobody.status_code == 401 and nobody.json() == wrong.json()  # same answer either way
+
+    second = await api.client.post(
+        "/api/sessions", json={"username": name, "password": "correct horse"}
+    )
+    assert second.status_code == 200
+    token2 = second.json()["token"]
+    assert token2 != token
+    out = await api.client.delete("/api/sessions/current", headers=bearer(token))
+    assert out.status_code == 204
+    assert (await api.client.get("/api/me", headers=bearer(token))).status_code == 401
+    assert (await api.client.get("/api/me", headers=bearer(token2))).status_code == 200
+
+
+async def test_sessions_are_stored_hashed_with_ttl(api: Api) -> None:
+    token = await api.sign_up(uname())
+    sessions = [i.item async for i in api.service.table.scan_items() if i.entity == "Session"]
+    assert sessions and all(token not in repr(s) for s in sessions)
+    assert all(s.expires_at > 0 for s in sessions)
+
+
+async def test_sign_up_refusals(api: Api) -> None:
+    name = uname()
+    await api.sign_up(name)
+    again = await api.client.post(
+        "/api/accounts", json={"username": name.upper(), "name": "X", "password": "long enough"}
+    )
+    assert again.status_code == 409 and again.json()["error"]["code"] == "conflict"
+    for body in (
+        {"username": "bad#name", "name": "X", "password": "long enough"},
+        {"username": uname(), "name": "X", "password": "short"},
+        {"username": uname(), "name": "", "password": "long enough"},
+        {"username": uname(), "name": "X"},
+        {"username": uname(), "name": "X", "password": "long enough", "admin": True},
+    ):
+        response = await api.client.post("/api/accounts", json=body)
+        assert response.status_code == 422, (body, response.text)
+        assert set(response.json()) == {"error"}
+
+
+async def test_cookie_sessions_need_the_csrf_token_for_writes(api: Api) -> None:
+    name = uname()
+    response = await api.client.post(
+        "/api/accounts", json={"username": name, "name": "N", "password": "correct horse"}
+    )
+    cookies = response.headers.get_list("set-cookie")
+    session_cookie = next(c for c in cookies if c.startswith("session="))
+    assert "HttpOnly" in session_cookie and "SameSite=lax" in session_cookie
+    assert (await api.client.get("/api/me")).status_code == 200  # the cookie alone reads
+    body = {"url": "https://x.example/p.jpg"}
+    refused = await api.client.post(f"/api/users/{name}/photos", json=body)
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "csrf"
+    csrf = api.client.cookies["csrf"]
+    ok = await api.client.post(
+        f"/api/users/{name}/photos", json=body, headers={"X-CSRF-Token": csrf}
+    )
+    assert ok.status_code == 201
+
+
+async def test_sign_up_and_log_in_are_rate_limited(connection: Connection, tmp_path: Path) -> None:
+    made = await make_api(connection, tmp_path, rate_limits=True)
+    async with made.client as client:
+        codes = []
+        for _ in range(6):
+            r = await client.post(
+                "/api/accounts", json={"username": uname(), "name": "N", "password": "long enough"}
+            )
+            codes.append(r.status_code)
+        assert codes == [201] * 5 + [429]
+        assert int(r.headers["Retry-After"]) >= 1
+        assert r.json()["error"]["code"] == "rate_limited"
+        victim = uname()
+        attempts = [
+            (
+                await client.post(
+                    "/api/sessions", json={"username": victim, "password": "guess" * 2}
+                )
+            ).status_code
+            for _ in range(11)
+        ]
+        assert attempts[:10] == [401] * 10 and attempts[10] == 429
