@@ -1,0 +1,63 @@
+"""The real product as a subprocess (``instaclone serve``) on a free port, talking to the
+test session's DynamoDB Local; it dies with the test process."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from instaclone.engine.local import _die_with_parent, free_port
+
+_tables = itertools.count()
+
+
+@contextmanager
+def live_server(endpoint: str, home: Path, **env: str) -> Iterator[str]:
+    port = free_port()
+    environment = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "INSTACLONE_"))},
+        "AWS_ENDPOINT_URL_DYNAMODB": endpoint,
+        "AWS_ACCESS_KEY_ID": "tests",
+        "AWS_SECRET_ACCESS_KEY": "secret",
+        "AWS_REGION": "us-east-1",
+        "INSTACLONE_HOME": str(home),
+        "INSTACLONE_TABLE": f"live{os.getpid()}x{next(_tables)}",
+        "INSTACLONE_FAST_HASHING": "1",
+        "INSTACLONE_NO_RATE_LIMITS": "1",
+        **env,
+    }
+    log = open(home / "server.log", "wb")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "instaclone.cli", "serve", "--port", str(port)],
+        env=environment,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        preexec_fn=_die_with_parent,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            if proc.poll() is not None:
+                raise RuntimeError((home / "server.log").read_text())
+            try:
+                urllib.request.urlopen(url + "/api/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("the server did not start")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
