@@ -104,3 +104,10 @@ async def test_sign_up_and_log_in_are_rate_limited(connection: Connection, tmp_p
             for _ in range(11)
         ]
         assert attempts[:10] == [401] * 10 and attempts[10] == 429
+
+
+async def test_unknown_pages_get_the_apps_404_page_and_api_gets_json(api: Api) -> None:
+    page = await api.client.get("/no/such/page", headers={"Accept": "text/html"})
+    assert page.status_code == 404 and "<main" in page.text
+    data = await api.client.get("/api/no-such-thing", headers={"Accept": "text/html"})
+    assert data.status_code == 404 and data.json()["error"]["code"] == "not_found"

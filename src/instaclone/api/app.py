@@ -13,7 +13,8 @@ from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 
-from instaclone.api import errors
+from instaclone import web
+from instaclone.api import docs, errors
 from instaclone.api.routes import accounts, feed, media, photos, stories, users
 from instaclone.api.security import RateLimit
 from instaclone.domain import InstagramService
@@ -60,6 +61,8 @@ def create_app(
         summary="An Instagram-like social network on DynamoDB single-table design",
         lifespan=lifespan,
         responses=errors.ERROR_RESPONSES,
+        docs_url=None,  # served below from local files, not from a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.media = media_root or media_store(settings)
@@ -78,4 +81,8 @@ def create_app(
     errors.install(app)
     for module in (accounts, users, photos, stories, feed, media):
         app.include_router(module.router)
+    app.include_router(web.router)
+    docs.install(app)
+    app.mount("/static", web.static_files(), name="static")
+    app.add_middleware(web.SecurityHeaders)
     return app

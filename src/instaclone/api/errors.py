@@ -74,6 +74,10 @@ def _domain_error(request: Request, exc: Exception) -> Response:
 
 def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 404 and wants_page(request):
+        from instaclone.web import not_found_page
+
+        return not_found_page()
     codes = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
     return error_response(
         exc.status_code,
@@ -81,6 +85,13 @@ def _http_error(request: Request, exc: Exception) -> Response:
         str(exc.detail),
         dict(exc.headers or {}),
     )
+
+
+def wants_page(request: Request) -> bool:
+    """A browser asking for a page (not the API or a file): it gets the app's own 404 page."""
+    path = request.url.path
+    api_like = path.startswith(("/api/", "/media/", "/static/", "/docs", "/openapi"))
+    return not api_like and "text/html" in request.headers.get("accept", "")
 
 
 def _validation_error(request: Request, exc: Exception) -> Response:

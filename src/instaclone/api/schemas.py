@@ -62,6 +62,10 @@ class Following(Body):
     following: bool
 
 
+class Liked(Body):
+    liked: bool
+
+
 def dump(value: Any) -> Any:
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json", by_alias=True)

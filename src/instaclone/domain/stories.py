@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -68,6 +69,23 @@ class StoryOps(ServiceBase):
         return query.filter(
             attr("expires_at").not_exists() | (attr("expires_at") > int(time.time()))
         )
+
+    async def get_story_tray(self, username: str) -> list[tuple[str, int]]:
+        """People ``username`` follows who have live stories: (username, how many), in the
+        order they were followed."""
+        username = self.username(username)
+        followees: list[str] = []
+        query = self.follows.query_index("gsi1", following_username=username).limit(100)
+        async for page in query.pages():
+            followees.extend(f.followed_username for f in page.items)
+        gate = asyncio.Semaphore(16)
+
+        async def live(followee: str) -> int:
+            async with gate:
+                return len(await self._live_stories(followee).all())
+
+        counts = await asyncio.gather(*(live(f) for f in followees))
+        return [(f, n) for f, n in zip(followees, counts, strict=True) if n]
 
     async def increment_story_views(self, username: str, story_id: str) -> Story:
         key = {"username": self.username(username), "story_id": self.identifier(story_id, "story")}

@@ -19,7 +19,7 @@ from instaclone.api.routes.params import (
     Target,
     Username,
 )
-from instaclone.api.schemas import CommentIn, PageOut, PhotoFromUrl, json
+from instaclone.api.schemas import CommentIn, Liked, PageOut, PhotoFromUrl, json
 from instaclone.api.security import same_user
 from instaclone.api.uploads import read_upload
 from instaclone.data import new_ulid
@@ -117,6 +117,11 @@ async def like(
 ) -> Response:
     same_user(me, liker, "like on their own behalf")
     return json(await app.like_photo(photo_id, username, me), 201)
+
+
+@router.get("/api/users/{username}/photos/{photo_id}/likes/{liker}", response_model=Liked)
+async def has_liked(username: Username, photo_id: PhotoId, liker: Target, app: Service) -> Response:
+    return json(Liked(liked=await app.has_user_liked_photo(photo_id, liker)))
 
 
 @router.delete("/api/users/{username}/photos/{photo_id}/likes/{liker}", status_code=204)

@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from instaclone.api.routes.params import Cursor, ItemId, Limit, Me, Service, Username
 from instaclone.api.routes.photos import media
-from instaclone.api.schemas import PageOut, StoryIn, json
+from instaclone.api.schemas import Body, PageOut, StoryIn, json
 from instaclone.api.security import same_user
 from instaclone.api.uploads import read_upload
 from instaclone.data import new_ulid
@@ -68,6 +68,18 @@ async def upload_story(
         await store.delete(keys)
         raise
     return json(story, 201)
+
+
+class TrayEntry(Body):
+    username: str
+    stories: int
+
+
+@router.get("/api/stories/tray", response_model=list[TrayEntry])
+async def story_tray(app: Service, me: Me) -> Response:
+    """People you follow who have live stories."""
+    tray = await app.get_story_tray(me)
+    return json([TrayEntry(username=u, stories=n) for u, n in tray])
 
 
 @router.post("/api/users/{username}/stories/{story_id}/views", response_model=Story)
