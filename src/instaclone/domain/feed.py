@@ -14,6 +14,7 @@ from typing import Protocol
 from instaclone.data import InvalidCursorError, Table
 from instaclone.data.cursor import decode_cursor, encode_cursor
 from instaclone.domain.errors import InvalidInputError
+from instaclone.domain.follows import all_followees
 from instaclone.domain.models import Follow, Photo
 from instaclone.domain.views import FeedPage
 
@@ -30,13 +31,6 @@ class FanOutOnReadFeed:
         self.follows = table.entity(Follow)
         self.photos = table.entity(Photo)
 
-    async def followees(self, username: str) -> list[str]:
-        followees: list[str] = []
-        query = self.follows.query_index("gsi1", following_username=username).limit(100)
-        async for page in query.pages():
-            followees.extend(f.followed_username for f in page.items)
-        return followees
-
     def _before(self, username: str, cursor: str | None) -> str | None:
         if cursor is None:
             return None
@@ -48,7 +42,7 @@ class FanOutOnReadFeed:
 
     async def page(self, username: str, limit: int, cursor: str | None) -> FeedPage:
         before = self._before(username, cursor)
-        followees = await self.followees(username)
+        followees = await all_followees(self.follows, username)
         gate = asyncio.Semaphore(FOLLOWEE_QUERIES_AT_ONCE)
 
         async def newest(followee: str) -> tuple[list[Photo], bool]:

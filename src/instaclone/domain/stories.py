@@ -12,6 +12,7 @@ from pydantic import ValidationError as PydanticValidationError
 from instaclone.data import ConditionFailedError, Page, Query, attr
 from instaclone.domain.base import ServiceBase
 from instaclone.domain.errors import InvalidInputError, StoryNotFoundError, UserNotFoundError
+from instaclone.domain.follows import all_followees
 from instaclone.domain.models import Frame, Location, Story
 from instaclone.domain.photos import check_url
 
@@ -73,11 +74,7 @@ class StoryOps(ServiceBase):
     async def get_story_tray(self, username: str) -> list[tuple[str, int]]:
         """People ``username`` follows who have live stories: (username, how many), in the
         order they were followed."""
-        username = self.username(username)
-        followees: list[str] = []
-        query = self.follows.query_index("gsi1", following_username=username).limit(100)
-        async for page in query.pages():
-            followees.extend(f.followed_username for f in page.items)
+        followees = await all_followees(self.follows, self.username(username))
         gate = asyncio.Semaphore(16)
 
         async def live(followee: str) -> int:
