@@ -121,3 +121,20 @@ async def test_numbers_are_json_numbers(api: Api) -> None:
     )
     profile = (await api.client.get(f"/api/users/{user}")).json()
     assert profile["photoCount"] == 1 and isinstance(profile["followerCount"], int)
+
+
+async def test_feed_items_say_whether_i_liked_them(api: Api) -> None:
+    author, reader = unique("a").lower(), unique("r").lower()
+    ta, tr = await api.sign_up(author), await api.sign_up(reader)
+    await api.client.put(f"/api/users/{reader}/following/{author}", headers=bearer(tr))
+    ids = []
+    for i in range(2):
+        r = await api.client.post(
+            f"/api/users/{author}/photos",
+            json={"url": f"https://x.example/{i}.jpg"},
+            headers=bearer(ta),
+        )
+        ids.append(r.json()["photoId"])
+    await api.client.put(f"/api/users/{author}/photos/{ids[0]}/likes/{reader}", headers=bearer(tr))
+    feed = (await api.client.get("/api/feed", headers=bearer(tr))).json()
+    assert {p["photoId"]: p["likedByMe"] for p in feed["items"]} == {ids[0]: True, ids[1]: False}

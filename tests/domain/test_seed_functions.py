@@ -292,3 +292,21 @@ async def test_workflows(app: InstagramService, counting: CountingConnection) ->
     )
     # the delete itself, then its likes and comments gathered and removed in one batch
     assert calls == {"TransactWriteItems": 1, "Query": 2, "BatchWriteItem": 1}
+
+
+async def test_liked_photo_ids_is_one_batch(
+    app: InstagramService, counting: CountingConnection
+) -> None:
+    owner, fan = name(), name()
+    for u in (owner, fan):
+        await app.create_user(u, u.title())
+    photos = [await app.create_photo(owner, f"https://x.example/{i}.jpg") for i in range(4)]
+    await app.like_photo(photos[1].photo_id, owner, fan)
+    await app.like_photo(photos[3].photo_id, owner, fan)
+    liked, calls = await counted(
+        counting,
+        "liked_photo_ids (beyond the seed)",
+        lambda: app.liked_photo_ids(fan, [p.photo_id for p in photos]),
+    )
+    assert liked == {photos[1].photo_id, photos[3].photo_id}
+    assert calls == {"BatchGetItem": 1}

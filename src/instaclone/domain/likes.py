@@ -61,6 +61,16 @@ class LikeOps(ServiceBase):
         }
         return await self.likes.get(**key).project("likeId").execute() is not None
 
+    async def liked_photo_ids(self, username: str, photo_ids: list[str]) -> set[str]:
+        """Which of these photos ``username`` has liked: one BatchGetItem for all of them."""
+        if not photo_ids:
+            return set()
+        liker = self.username(username)
+        found = await self.likes.batch_get(
+            {"photo_id": self.identifier(p, "photo"), "liking_username": liker} for p in photo_ids
+        ).execute()
+        return {like.photo_id for like in found.items}
+
     async def get_photo_likes(self, photo_id: str, limit: int = 50) -> list[User]:
         """Who liked the photo, oldest like first (the order survives the user lookup)."""
         return (await self.get_photo_likes_paginated(photo_id, limit)).items

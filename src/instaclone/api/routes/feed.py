@@ -12,16 +12,20 @@ from instaclone.domain import Photo
 router = APIRouter(tags=["feed"])
 
 
-@router.get("/api/feed", response_model=PageOut[Photo])
+class FeedPhoto(Photo):
+    liked_by_me: bool = False
+
+
+@router.get("/api/feed", response_model=PageOut[FeedPhoto])
 async def feed(app: Service, me: Me, limit: Limit = 30, cursor: Cursor = None) -> Response:
-    """Photos of the people you follow, newest first."""
+    """Photos of the people you follow, newest first, each saying whether you liked it."""
     page = await app.get_user_feed(me, limit, cursor)
-    return json(
-        {
-            "items": [p.model_dump(mode="json", by_alias=True) for p in page.items],
-            "cursor": page.cursor,
-        }
-    )
+    liked = await app.liked_photo_ids(me, [p.photo_id for p in page.items])
+    items = [
+        {**p.model_dump(mode="json", by_alias=True), "likedByMe": p.photo_id in liked}
+        for p in page.items
+    ]
+    return json({"items": items, "cursor": page.cursor})
 
 
 @router.get("/api/health", tags=["meta"])

@@ -269,7 +269,10 @@ function likeControls(photo, afterChange) {
       button.disabled = false;
     }
   });
-  if (me) {
+  if (me && typeof photo.likedByMe === "boolean") {
+    liked = photo.likedByMe; // the feed says it for the whole page at once
+    show();
+  } else if (me) {
     api("GET", `${photoPath(photo)}/likes/${enc(me.username)}`).then((r) => {
       liked = r.liked;
       show();
