@@ -6,7 +6,8 @@ Starts an in-memory DynamoDB Local and the real server (``instaclone serve``) on
 seeds users, photos and follows, then loads three endpoints with wrk (Debian: apt-get install
 wrk):
   photo  GET  /api/users/{owner}/photos/{id}      (photo + first comments + recent likers)
-  feed   GET  /api/feed                            (following 20 users, fan-out on read)
+  feed   GET  /api/feed                            (following 20 users, fan-out on read,
+                                                    plus one batch get of my likes)
   like   PUT/DELETE …/likes/{me}                   (a like, then its unlike, 200 users)
 and, in the same run, drives the engine directly with the same DynamoDB calls per request,
 prebuilt, 32 at a time: the ceiling the API could reach if it cost nothing.
@@ -183,14 +184,19 @@ async def run(url: str, conn: Connection, table_name: str, seconds: int, connect
         for i in range(FOLLOWED)
     ]
 
+    liked_bg = app.likes.batch_get(
+        {"photo_id": photo.photo_id, "liking_username": f"reader{j}"} for j in range(30)
+    ).to_requests()[0]
+
     async def raw_feed(i: int) -> Any:
         await conn.call(following_q.action, following_q.payload)
-        return await asyncio.gather(*(conn.call(q.action, q.payload) for q in photo_qs))
+        await asyncio.gather(*(conn.call(q.action, q.payload) for q in photo_qs))
+        return await conn.call(liked_bg.action, liked_bg.payload)  # which ones I liked
 
     results["GET feed"] = (
         wrk(f"{url}/api/feed", seconds, connections, "-H", f"Authorization: Bearer {reader_token}"),
         await raw_rate(seconds, 32, raw_feed),
-        1 + FOLLOWED,
+        2 + FOLLOWED,
     )
 
     # -- like / unlike ---------------------------------------------------------------------
