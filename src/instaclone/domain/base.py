@@ -4,9 +4,17 @@ translation of cancelled transactions into domain errors."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NoReturn
+from typing import Any, NoReturn
 
-from instaclone.data import CancellationReason, Table, TransactionCancelledError, TransactWrite
+from instaclone.data import (
+    CancellationReason,
+    EntityAccess,
+    Table,
+    TransactionCancelledError,
+    TransactWrite,
+    Update,
+    attr,
+)
 from instaclone.domain.errors import ContentionError, DomainError, InvalidInputError
 from instaclone.domain.models import Account, Comment, Follow, Like, Photo, Session, Story, User
 from instaclone.domain.usernames import normalize_username
@@ -54,6 +62,11 @@ class ServiceBase:
         if not isinstance(value, str) or not value or "#" in value or len(value) > 64:
             raise InvalidInputError(f"invalid {what} {value!r}")
         return value
+
+    @staticmethod
+    def decrement(entity: EntityAccess[Any], counter: str, **key: Any) -> Update[Any]:
+        """Take one from a counter, only if it is at least 1: a counter never goes negative."""
+        return entity.update(**key).add(counter, -1).condition(attr(counter) >= 1)
 
     async def users_in_order(self, usernames: list[str]) -> list[User]:
         """Profiles for these usernames, in this order (BatchGetItem has none of its own);

@@ -90,9 +90,7 @@ class CommentOps(ServiceBase):
             self.table.transaction()
             .add(delete, label="comment")
             .add(
-                self.photos.update(username=owner, photo_id=photo_id)
-                .add("comment_count", -1)
-                .condition(attr("comment_count") >= 1),
+                self.decrement(self.photos, "comment_count", username=owner, photo_id=photo_id),
                 label="photo",
             ),
             comment=comment_failed,

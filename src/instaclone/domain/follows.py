@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from instaclone.data import EntityAccess, Page, attr
+from instaclone.data import EntityAccess, Page
 from instaclone.domain.base import ServiceBase
 from instaclone.domain.errors import (
     AlreadyFollowingError,
@@ -48,15 +48,11 @@ class FollowOps(ServiceBase):
             self.table.transaction()
             .add(delete.must_exist(), label="follow")
             .add(
-                self.users.update(username=followed)
-                .add("follower_count", -1)
-                .condition(attr("follower_count") >= 1),
+                self.decrement(self.users, "follower_count", username=followed),
                 label="followed",
             )
             .add(
-                self.users.update(username=follower)
-                .add("following_count", -1)
-                .condition(attr("following_count") >= 1),
+                self.decrement(self.users, "following_count", username=follower),
                 label="follower",
             ),
             follow=lambda _: NotFollowingError(follower, followed),

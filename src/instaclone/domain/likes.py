@@ -45,9 +45,7 @@ class LikeOps(ServiceBase):
                 label="like",
             )
             .add(
-                self.photos.update(username=owner, photo_id=photo_id)
-                .add("likes_count", -1)
-                .condition(attr("likes_count") >= 1),
+                self.decrement(self.photos, "likes_count", username=owner, photo_id=photo_id),
                 label="photo",
             ),
             like=lambda _: NotLikedError(liker, photo_id),

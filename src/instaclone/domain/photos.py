@@ -110,9 +110,7 @@ class PhotoOps(ServiceBase):
                 label="photo",
             )
             .add(
-                self.users.update(username=username)
-                .add("photo_count", -1)
-                .condition(attr("photo_count") >= 1),
+                self.decrement(self.users, "photo_count", username=username),
                 label="user",
             ),
             photo=lambda _: PhotoNotFoundError(photo_id, username),
