@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from argon2 import PasswordHasher
 
 from instaclone.data import BotocoreCredentials, Connection, Table
+from instaclone.domain.feed import FeedPolicy
 from instaclone.domain.models import SCHEMA
 from instaclone.domain.service import InstagramService
 from instaclone.engine import lease_engine, local_credentials
@@ -42,6 +43,11 @@ def instagram_table(connection: Connection, settings: Settings) -> Table:
     return Table(connection, settings.table_name, SCHEMA, cursor_secret=settings.secret())
 
 
+def feed_policy(settings: Settings) -> FeedPolicy:
+    on = max(1, settings.celebrity_followers)
+    return FeedPolicy(celebrity_on=on, celebrity_off=max(1, on * 4 // 5))
+
+
 def password_hasher(settings: Settings) -> PasswordHasher:
     if settings.fast_hashing:  # tests and load runs only: still argon2id, far cheaper
         return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
@@ -62,4 +68,6 @@ async def connect(
         table = instagram_table(connection, settings)
         if create_table:
             await table.create(ttl_attribute=settings.ttl_attribute)
-        yield InstagramService(table, hasher=password_hasher(settings))
+        yield InstagramService(
+            table, hasher=password_hasher(settings), policy=feed_policy(settings)
+        )

@@ -37,6 +37,11 @@ class Settings:
     rate_limits: bool = True
     secure_cookies: bool = False
     """Mark cookies Secure (set when serving over HTTPS)."""
+    pipeline_in_process: bool = True
+    """``serve`` runs the stream consumer in-process (off when Lambda or a separate
+    ``instaclone worker`` does it)."""
+    celebrity_followers: int = 10_000
+    """Accounts with this many followers are read by pull instead of fanned out to."""
 
     @property
     def embedded(self) -> bool:
@@ -68,6 +73,9 @@ class Settings:
             fast_hashing=_flag(e.get("INSTACLONE_FAST_HASHING")),
             rate_limits=not _flag(e.get("INSTACLONE_NO_RATE_LIMITS")),
             secure_cookies=_flag(e.get("INSTACLONE_SECURE_COOKIES")),
+            pipeline_in_process=e.get("INSTACLONE_PIPELINE", "in-process").lower()
+            not in {"off", "0", "false", "no"},
+            celebrity_followers=int(e.get("INSTACLONE_CELEBRITY_FOLLOWERS", "10000")),
         )
 
     def secret(self) -> bytes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -19,7 +20,7 @@ from instaclone.engine import (
     start_daemon,
     stop_daemon,
 )
-from instaclone.runtime import instagram_table, open_connection
+from instaclone.runtime import connect, instagram_table, open_connection
 from instaclone.settings import Settings
 
 
@@ -75,26 +76,78 @@ async def _serve(settings: Settings, port: int | None) -> None:
     import uvicorn
 
     from instaclone.api.app import create_app
+    from instaclone.events.worker import consumer
 
     if port is not None:
         settings = replace(settings, port=port)
-    config = uvicorn.Config(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        log_level="warning",
-        access_log=False,
-        server_header=False,
-    )
-    server = uvicorn.Server(config)
-    print(
-        f"instaclone: serving on http://{settings.host}:{settings.port} "
-        f"(API docs at /docs); DynamoDB: {settings.endpoint or 'embedded DynamoDB Local'}; "
-        "Ctrl-C stops",
-        flush=True,
-    )
-    await server.serve()
+    async with connect(settings) as app:
+        config = uvicorn.Config(
+            create_app(settings, service=app),
+            host=settings.host,
+            port=settings.port,
+            log_level="warning",
+            access_log=False,
+            server_header=False,
+        )
+        server = uvicorn.Server(config)
+        print(
+            f"instaclone: serving on http://{settings.host}:{settings.port} "
+            f"(API docs at /docs); DynamoDB: {settings.endpoint or 'embedded DynamoDB Local'}; "
+            f"event pipeline: {'in this process' if settings.pipeline_in_process else 'off'}; "
+            "Ctrl-C stops",
+            flush=True,
+        )
+        stop = asyncio.Event()
+        worker = consumer(app) if settings.pipeline_in_process else None
+        pipeline = asyncio.create_task(worker.run(stop)) if worker else None
+        try:
+            await server.serve()
+        finally:
+            stop.set()
+            if pipeline is not None and worker is not None:
+                await pipeline
+                await worker.close()
     print("instaclone: stopped", flush=True)
+
+
+async def _worker(settings: Settings, args: argparse.Namespace) -> int:
+    from instaclone.events.worker import consumer, processor
+
+    async with connect(settings) as app:
+        if args.parked or args.replay:
+            pipeline = processor(app)
+            parked = await pipeline.list_parked()
+            for p in parked:
+                print(f"{p.parked_id}  {p.handler}  event {p.event_id}  seq {p.sequence_number}")
+                print(f"    {p.error}")
+            if args.replay:
+                done, failing = await pipeline.replay(parked)
+                print(f"replayed {done} record(s); {failing} still failing (kept)")
+                return 0 if not failing else 1
+            print(f"{len(parked)} record(s) set aside")
+            return 0
+        worker = consumer(app)
+        try:
+            if args.drain:
+                stats = await worker.drain()
+                print(
+                    f"drained: {stats.records} record(s) read, {stats.handled} handled, "
+                    f"{stats.parked} set aside"
+                )
+                return 0
+            print(f"instaclone worker: consuming the stream of {settings.table_name}; Ctrl-C stops")
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, stop.set)
+            await worker.run(stop)
+            return 0
+        finally:
+            await worker.close()
+
+
+def _worker_cmd(settings: Settings, args: argparse.Namespace) -> int:
+    return asyncio.run(_worker(settings, args))
 
 
 def _serve_cmd(settings: Settings, args: argparse.Namespace) -> int:
@@ -123,6 +176,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--port", type=int, help="HTTP port (default: INSTACLONE_PORT or 8000)")
     serve.set_defaults(run=_serve_cmd)
+
+    worker = sub.add_parser(
+        "worker",
+        help="run the event pipeline alone (the stream consumer), e.g. beside API processes",
+    )
+    mode = worker.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--drain", action="store_true", help="handle everything pending on the stream, then exit"
+    )
+    mode.add_argument("--parked", action="store_true", help="list records set aside after failing")
+    mode.add_argument("--replay", action="store_true", help="run set-aside records' handlers again")
+    worker.set_defaults(run=_worker_cmd)
 
     demo = sub.add_parser(
         "demo", help="walk through the seed's examples on a demo table (recreated each run)"

@@ -164,6 +164,59 @@ class BatchGet(Generic[E]):
         return result
 
 
+class MixedBatchGet:
+    """One BatchGetItem for items of several entities (a page's photos, the reader's likes of
+    them, the follows that make them visible): results in request order, None where missing,
+    each decoded by its own entity."""
+
+    def __init__(self, table: Table, requests: Iterable[tuple[type[Any], Mapping[str, Any]]]):
+        self.table = table
+        self.retry = table.batch_retry
+        self.metas: list[EntityMeta[Any]] = []
+        self.key_items: list[Item] = []
+        for model, key in requests:
+            meta = table.schema.meta(model)
+            self.metas.append(meta)
+            self.key_items.append(meta.key(meta.key_values(key)))
+
+    def to_requests(self) -> list[Request]:
+        unique = list({_identity(k): k for k in self.key_items}.values())
+        return [
+            Request("BatchGetItem", {"RequestItems": {self.table.name: {"Keys": chunk}}})
+            for chunk in (unique[i : i + GET_CHUNK] for i in range(0, len(unique), GET_CHUNK))
+        ]
+
+    async def execute(self) -> list[Any | None]:
+        found: dict[tuple[str, ...], Item] = {}
+        stuck: list[Item] = []
+        key_names = tuple(self.key_items[0]) if self.key_items else ()
+        for request in self.to_requests():
+            pending = request.payload["RequestItems"][self.table.name]["Keys"]
+            for attempt in range(self.retry.max_attempts):
+                if attempt:
+                    await asyncio.sleep(self.retry.delay(attempt - 1))
+                response = await self.table.connection.call(
+                    "BatchGetItem", {"RequestItems": {self.table.name: {"Keys": pending}}}
+                )
+                for raw in response.get("Responses", {}).get(self.table.name, ()):
+                    found[_identity({k: raw[k] for k in key_names})] = raw
+                unprocessed = response.get("UnprocessedKeys", {}).get(self.table.name, {})
+                pending = unprocessed.get("Keys", [])
+                if not pending:
+                    break
+            stuck.extend(pending)
+        if stuck:
+            raise BatchIncompleteError(
+                f"{len(stuck)} key(s) stayed unprocessed after {self.retry.max_attempts} attempts",
+                None,
+                stuck,
+            )
+        return [
+            meta.decode(from_item(found[_identity(key)])) if _identity(key) in found else None
+            for meta, key in zip(self.metas, self.key_items, strict=True)
+        ]
+
+
 @dataclass(frozen=True)
 class _WriteRequest:
     meta: EntityMeta[Any]

@@ -17,6 +17,7 @@ from yarl import URL
 SERVICE = "dynamodb"
 CONTENT_TYPE = "application/x-amz-json-1.0"
 TARGET_PREFIX = "DynamoDB_20120810."
+STREAMS_TARGET_PREFIX = "DynamoDBStreams_20120810."
 ALGORITHM = "AWS4-HMAC-SHA256"
 SIGNED_HEADERS = "content-type;host;x-amz-date;x-amz-target"
 

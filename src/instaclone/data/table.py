@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Generic
 
 from instaclone.data.attributes import from_item
-from instaclone.data.batch import BatchGet, BatchWrite, RetryPolicy
+from instaclone.data.batch import BatchGet, BatchWrite, MixedBatchGet, RetryPolicy
 from instaclone.data.errors import DataError, ServiceError
 from instaclone.data.expressions import Condition
 from instaclone.data.get import Get
@@ -111,6 +111,10 @@ class Table:
 
     def batch_write(self) -> BatchWrite:
         return BatchWrite(self)
+
+    def batch_get(self, requests: Iterable[tuple[type[Any], Mapping[str, Any]]]) -> MixedBatchGet:
+        """Items of several entities in one BatchGetItem: ``[(Photo, key), (Like, key)]``."""
+        return MixedBatchGet(self, requests)
 
     def unique_prefix(self, meta: EntityMeta[Any], ix: IndexKeys) -> bool:
         """True when the key prefixes of ``meta`` on this index match no other entity's, so a

@@ -23,7 +23,12 @@ from aiodynamo.http.types import Request as HttpRequest
 from yarl import URL
 
 from instaclone.data.errors import EngineUnavailableError, ServiceError, ThrottledError
-from instaclone.data.signing import TARGET_PREFIX, Signer, default_endpoint
+from instaclone.data.signing import (
+    STREAMS_TARGET_PREFIX,
+    TARGET_PREFIX,
+    Signer,
+    default_endpoint,
+)
 
 _THROTTLING = {
     "ThrottlingException",
@@ -78,6 +83,7 @@ class Connection:
         http: HttpImplementation | None = None,
         retry: BoundedRetry | None = None,
         timeout: float = 10.0,
+        target_prefix: str = TARGET_PREFIX,
     ) -> None:
         self.endpoint = endpoint
         self.region = region
@@ -89,6 +95,22 @@ class Connection:
         self._session: aiohttp.ClientSession | None = None
         self._client: Client | None = None
         self._signer = Signer(region, self._url)
+        self._target_prefix = target_prefix
+
+    def streams(self, endpoint: str | None = None) -> Connection:
+        """A connection to the DynamoDB Streams API (DescribeStream, GetShardIterator,
+        GetRecords) with the same credentials. AWS serves it on its own host; a local engine
+        serves both APIs on one endpoint, which is the default when this connection has one."""
+        return Connection(
+            endpoint=endpoint
+            or self.endpoint
+            or f"https://streams.dynamodb.{self.region}.amazonaws.com",
+            region=self.region,
+            credentials=self._credentials,
+            retry=self._retry,
+            timeout=self._timeout,
+            target_prefix=STREAMS_TARGET_PREFIX,
+        )
 
     @classmethod
     def with_static_key(
@@ -125,7 +147,7 @@ class Connection:
         """Send one request; throttling and unavailability are retried (bounded)."""
         http = self._http or self._transport()
         body = orjson.dumps(payload)
-        target = TARGET_PREFIX + action
+        target = self._target_prefix + action
         url = str(self._url)
         where = self.endpoint or self.region
         failure: Exception | None = None

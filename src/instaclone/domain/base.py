@@ -16,7 +16,20 @@ from instaclone.data import (
     attr,
 )
 from instaclone.domain.errors import ContentionError, DomainError, InvalidInputError
-from instaclone.domain.models import Account, Comment, Follow, Like, Photo, Session, Story, User
+from instaclone.domain.feed.policy import FeedPolicy
+from instaclone.domain.models import (
+    Account,
+    Comment,
+    FeedItem,
+    Follow,
+    Like,
+    Photo,
+    Session,
+    Story,
+    StoryView,
+    TrayEntry,
+    User,
+)
 from instaclone.domain.usernames import normalize_username
 
 MAX_TEXT = 2200  # Instagram's caption and comment limit
@@ -36,6 +49,10 @@ class ServiceBase:
         self.follows = table.entity(Follow)
         self.accounts = table.entity(Account)
         self.sessions = table.entity(Session)
+        self.feed_items = table.entity(FeedItem)
+        self.tray_entries = table.entity(TrayEntry)
+        self.story_views = table.entity(StoryView)
+        self.policy = FeedPolicy()
 
     @staticmethod
     def username(value: str) -> str:

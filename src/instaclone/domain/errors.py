@@ -75,6 +75,12 @@ class SelfFollowError(InvalidInputError):
         super().__init__(f"{username!r} cannot follow themselves")
 
 
+class AlreadyViewedError(ConflictError):
+    def __init__(self, story_id: str) -> None:
+        super().__init__(f"story {story_id!r} was already viewed by this viewer")
+        self.story_id = story_id
+
+
 class NotAllowedError(DomainError):
     """The acting user may not do this (edit someone else's comment…)."""
 

@@ -8,6 +8,18 @@
 | Like    | PL#{photoId}              | LIKE#{likingUsername}      | PL#{photoId}               | LIKE#{likeId}             |
 | Comment | PC#{photoId}              | COMMENT#{commentId}        |                            |                           |
 | Follow  | FOLLOW#{followedUsername} | FOLLOW#{followingUsername} | FOLLOW#{followingUsername} | FOLLOW#{followedUsername} |
+
+Our own entities, in the same table (no new index):
+
+| Entity     | PK                  | SK                   | written by                                         |
+|------------|---------------------|----------------------|----------------------------------------------------|
+| Account    | USER#{username}     | ACCOUNT              | sign-up (with the User, in one transaction)        |
+| Session    | SESSION#{tokenHash} | SESSION              | log-in                                             |
+| FeedItem   | FEED#{username}     | PHOTO#{photoId}      | the author's post (own feed); the pipeline (others)|
+| FeedState  | FEED#{username}     | STATE                | the feed's one-time rebuild by pull                |
+| PullSet    | HOME#{username}     | PULL                 | the pipeline: followed accounts read by pull       |
+| TrayEntry  | HOME#{username}     | STORY#{rank}#{author}| the pipeline: a followee's live story              |
+| StoryView  | VIEW#{storyId}      | USER#{viewer}        | a view (with the story's counter, one per viewer)  |
 """
 
 from __future__ import annotations
@@ -26,6 +38,9 @@ class User(Entity):
     following_count: int = 0
     photo_count: int = 0
     """Kept in step with the photos in the same transactions (the seed counted at most 12)."""
+    celebrity: bool = False
+    """Set by the pipeline above a follower threshold (with hysteresis): such an account's
+    posts are not fanned out; its followers' feeds pull them when read."""
 
 
 class Photo(Entity):
@@ -112,6 +127,85 @@ class Session(Entity):
     """Epoch seconds; the table's TTL attribute."""
 
 
-ENTITIES: tuple[type[Entity], ...] = (User, Photo, Story, Like, Comment, Follow, Account, Session)
+class FeedItem(Entity):
+    """A photo in one reader's home feed: a small summary; the page reads the photo itself
+    for its current state. Expires (TTL) after FEED_LIFETIME; trimmed to the newest items."""
+
+    primary_key = Key(pk="FEED#{username}", sk="PHOTO#{photoId}")
+    timestamps = False
+
+    username: str
+    """The reader."""
+    photo_id: str
+    author: str
+    caption: str | None = None
+    """The caption's first characters."""
+    expires_at: int
+
+
+class FeedState(Entity):
+    """Marks a feed as rebuilt by pull, so an empty feed is rebuilt once, not on every read;
+    it expires with the feed, so a reader back after longer than that gets a rebuild."""
+
+    primary_key = Key(pk="FEED#{username}", sk="STATE")
+    timestamps = False
+
+    username: str
+    rebuilt_at: int
+    expires_at: int
+
+
+class PullSet(Entity):
+    """The accounts above the follower threshold that a reader follows: their posts are
+    merged into the reader's feed and tray when read (bounded by MAX_PULLED)."""
+
+    primary_key = Key(pk="HOME#{username}", sk="PULL")
+    timestamps = False
+
+    username: str
+    authors: set[str] = Field(default_factory=set)
+
+
+class TrayEntry(Entity):
+    """A followee with a live story, in one reader's story tray; expires with that story."""
+
+    primary_key = Key(pk="HOME#{username}", sk="STORY#{rank}#{author}")
+    timestamps = False
+
+    username: str
+    """The reader."""
+    rank: str
+    """"0" for the reader's own story (first in the tray), "1" for the others."""
+    author: str
+    story_id: str
+    """The author's latest story."""
+    expires_at: int
+
+
+class StoryView(Entity):
+    """One viewer of one story (a story's views count each viewer once); expires with it."""
+
+    primary_key = Key(pk="VIEW#{storyId}", sk="USER#{viewer}")
+
+    story_id: str
+    viewer: str
+    expires_at: int | None = None
+
+
+ENTITIES: tuple[type[Entity], ...] = (
+    User,
+    Photo,
+    Story,
+    Like,
+    Comment,
+    Follow,
+    Account,
+    Session,
+    FeedItem,
+    FeedState,
+    PullSet,
+    TrayEntry,
+    StoryView,
+)
 
 SCHEMA = TableSchema(ENTITIES, indexes={"gsi1": ("GSI1PK", "GSI1SK")})

@@ -14,6 +14,7 @@ from instaclone.domain.errors import (
     PhotoNotFoundError,
     UserNotFoundError,
 )
+from instaclone.domain.feed.fanout import feed_item
 from instaclone.domain.models import Comment, Like, Photo
 
 MAX_URL = 2048
@@ -50,11 +51,15 @@ class PhotoOps(ServiceBase):
         }
         if photo_id is not None:
             fields["photo_id"] = self.identifier(photo_id, "photo")
-        create = self.photos.create(fields)
+        photo = self.photos.meta.validate(fields)
+        create = self.photos.create(photo)
+        # The author's own feed gets the photo at once, in the same transaction; followers'
+        # feeds get it from the event pipeline (the stream's INSERT record of this photo).
         await self.run(
             self.table.transaction()
             .add(create, label="photo")
-            .add(self.users.update(username=username).add("photo_count", 1), label="user"),
+            .add(self.users.update(username=username).add("photo_count", 1), label="user")
+            .add(self.feed_items.put(feed_item(username, photo, self.policy)), label="own feed"),
             user=lambda _: UserNotFoundError(username),
         )
         return create.result()
@@ -97,8 +102,10 @@ class PhotoOps(ServiceBase):
     async def delete_photo(
         self, username: str, photo_id: str, *, acting_username: str | None = None
     ) -> None:
-        """Delete a photo, then its likes and comments. Once the photo is gone no like or
-        comment can be added to it (they require it to exist), so none is left behind."""
+        """Delete a photo. Its likes, comments and feed entries go through the event pipeline
+        (the stream's REMOVE record of the photo), so a crash at any moment leaves nothing
+        orphaned for good; once the photo is gone no like or comment can be added to it, and
+        feed pages drop it at once."""
         username = self.username(username)
         photo_id = self.identifier(photo_id, "photo")
         if acting_username is not None and self.username(acting_username) != username:
@@ -115,10 +122,10 @@ class PhotoOps(ServiceBase):
             ),
             photo=lambda _: PhotoNotFoundError(photo_id, username),
         )
-        await self.delete_photo_children(photo_id)
 
     async def delete_photo_children(self, photo_id: str) -> None:
-        """Remove every like and comment of a photo, in batches."""
+        """Remove every like and comment of a photo, in batches (idempotent: the pipeline's
+        cascade after a photo is deleted)."""
         batch = self.table.batch_write()
         async for page in self.likes.query(photo_id=photo_id).project("likingUsername").pages():
             for like in page.items:

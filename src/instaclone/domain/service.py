@@ -10,16 +10,26 @@ from argon2 import PasswordHasher
 
 from instaclone.data import Table
 from instaclone.domain.accounts import AccountOps
-from instaclone.domain.feed import FanOutOnReadFeed, Feed
+from instaclone.domain.feed import Feed, FeedPolicy, FeedWriter, PushFeed, StoryTray
 from instaclone.domain.stories import StoryOps
 from instaclone.domain.workflows import WorkflowOps
 
 
 class InstagramService(WorkflowOps, StoryOps, AccountOps):
     def __init__(
-        self, table: Table, feed: Feed | None = None, hasher: PasswordHasher | None = None
+        self,
+        table: Table,
+        feed: Feed | None = None,
+        hasher: PasswordHasher | None = None,
+        policy: FeedPolicy | None = None,
     ) -> None:
         super().__init__(table)
-        self.feed = feed or FanOutOnReadFeed(table)
+        self.policy = policy or FeedPolicy()
+        push = PushFeed(table, self.policy)
+        self.feed = feed or push
+        """The home feed as read (the push feed; the benchmark swaps in the seed's pull)."""
+        self.tray = StoryTray(table, push)
+        self.feed_writer = FeedWriter(table, self.policy)
+        """What the event pipeline calls to write feeds and trays after a write."""
         # argon2id with argon2-cffi's defaults (RFC 9106 low-memory profile: t=3, m=64 MiB, p=4)
         self.hasher = hasher or PasswordHasher()

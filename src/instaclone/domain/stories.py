@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError as PydanticValidationError
 
-from instaclone.data import ConditionFailedError, Page, Query, attr
+from instaclone.data import Condition, ConditionFailedError, Page, Query, attr
 from instaclone.domain.base import ServiceBase
-from instaclone.domain.errors import InvalidInputError, StoryNotFoundError, UserNotFoundError
-from instaclone.domain.follows import all_followees
-from instaclone.domain.models import Frame, Location, Story
+from instaclone.domain.errors import (
+    AlreadyViewedError,
+    InvalidInputError,
+    StoryNotFoundError,
+    UserNotFoundError,
+)
+from instaclone.domain.feed import StoryTray, tray_entry
+from instaclone.domain.models import Frame, Location, Story, User
 from instaclone.domain.photos import check_url
+from instaclone.domain.views import TrayPage
 
 STORY_LIFETIME = 24 * 3600
 MAX_FRAMES = 20
@@ -38,23 +43,31 @@ def check_frames(frames: Sequence[Frame | Mapping[str, Any]]) -> list[Frame]:
 
 
 class StoryOps(ServiceBase):
+    tray: StoryTray
+
     async def create_story(
         self, username: str, frames: Sequence[Frame | Mapping[str, Any]], city: str | None = None
     ) -> Story:
         username = self.username(username)
-        story = self.stories.create(
-            username=username,
-            frames=check_frames(frames),
-            location=Location(city=self.text(city, "a city")) if city else None,
-            expires_at=int(time.time()) + STORY_LIFETIME,
+        story = self.stories.meta.validate(
+            {
+                "username": username,
+                "frames": check_frames(frames),
+                "location": Location(city=self.text(city, "a city")) if city else None,
+                "expires_at": int(time.time()) + STORY_LIFETIME,
+            }
         )
+        create = self.stories.create(story)
+        # "Your story" is first in your own tray at once; followers' trays get it from the
+        # event pipeline (the stream's INSERT record of this story).
         await self.run(
             self.table.transaction()
-            .add(story, label="story")
-            .add(self.users.check(attr("username").exists(), username=username), label="user"),
+            .add(create, label="story")
+            .add(self.users.check(attr("username").exists(), username=username), label="user")
+            .add(self.tray_entries.put(tray_entry(username, story)), label="own tray"),
             user=lambda _: UserNotFoundError(username),
         )
-        return story.result()
+        return create.result()
 
     async def get_user_stories(self, username: str) -> list[Story]:
         """Live stories, most recent first (expired ones are hidden before TTL removes them)."""
@@ -71,30 +84,60 @@ class StoryOps(ServiceBase):
             attr("expires_at").not_exists() | (attr("expires_at") > int(time.time()))
         )
 
-    async def get_story_tray(self, username: str) -> list[tuple[str, int]]:
-        """People ``username`` follows who have live stories: (username, how many), in the
-        order they were followed."""
-        followees = await all_followees(self.follows, self.username(username))
-        gate = asyncio.Semaphore(16)
+    async def get_story_tray(
+        self, username: str, limit: int = 50, cursor: str | None = None
+    ) -> TrayPage:
+        """Your own live story first, then the people you follow who have one (written by
+        the event pipeline; one or two calls, whatever the number followed)."""
+        return await self.tray.page(self.username(username), self.limit(limit), cursor)
 
-        async def live(followee: str) -> int:
-            async with gate:
-                return len(await self._live_stories(followee).all())
+    def _live(self) -> Condition:
+        return attr("expires_at").not_exists() | (attr("expires_at") > int(time.time()))
 
-        counts = await asyncio.gather(*(live(f) for f in followees))
-        return [(f, n) for f, n in zip(followees, counts, strict=True) if n]
-
-    async def increment_story_views(self, username: str, story_id: str) -> Story:
+    async def increment_story_views(
+        self, username: str, story_id: str, viewer_username: str | None = None
+    ) -> Story:
+        """Count a view. With ``viewer_username`` (the product always names one) each viewer
+        counts once and is listed for the owner; the owner's own views do not count."""
         key = {"username": self.username(username), "story_id": self.identifier(story_id, "story")}
-        update = (
-            self.stories.update(**key)
-            .add("view_count", 1)
-            .condition(attr("expires_at").not_exists() | (attr("expires_at") > int(time.time())))
-            .returning("ALL_NEW")
+        update = self.stories.update(**key).add("view_count", 1).condition(self._live())
+        if viewer_username is None:
+            try:
+                story = await update.returning("ALL_NEW").execute()
+            except ConditionFailedError:  # missing (ItemNotFoundError) or expired
+                raise StoryNotFoundError(story_id) from None
+            assert story is not None
+            return story
+        viewer = self.username(viewer_username)
+        current = await self.stories.get(**key).execute()
+        if current is None or (current.expires_at and current.expires_at <= time.time()):
+            raise StoryNotFoundError(story_id)
+        if viewer == key["username"]:
+            return current
+        view = self.story_views.create(
+            story_id=key["story_id"], viewer=viewer, expires_at=current.expires_at
         )
         try:
-            story = await update.execute()
-        except ConditionFailedError:  # missing (ItemNotFoundError) or expired
-            raise StoryNotFoundError(story_id) from None
-        assert story is not None
-        return story
+            await self.run(
+                self.table.transaction().add(view, label="view").add(update, label="story"),
+                story=lambda _: StoryNotFoundError(story_id),
+                view=lambda _: AlreadyViewedError(story_id),
+            )
+        except AlreadyViewedError:
+            return current
+        return current.model_copy(update={"view_count": current.view_count + 1})
+
+    async def get_story_viewers(
+        self, username: str, story_id: str, limit: int = 50, cursor: str | None = None
+    ) -> Page[User]:
+        """Who viewed a story, first viewer first (for its owner: the API checks)."""
+        story_id = self.identifier(story_id, "story")
+        if (
+            await self.stories.get(username=self.username(username), story_id=story_id).execute()
+            is None
+        ):
+            raise StoryNotFoundError(story_id)
+        query = self.story_views.query(story_id=story_id).limit(self.limit(limit)).after(cursor)
+        page = await query.execute()
+        users = await self.users_in_order([v.viewer for v in page.items])
+        return Page(users, page.cursor, page.count, page.scanned_count)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pydantic import Field
 
@@ -32,3 +32,20 @@ class FeedPage:
     items: list[Photo]
     cursor: str | None
     """Pass back to get_user_feed for the next (older) page; None at the end."""
+    liked: set[str] = field(default_factory=set)
+    """Which of these photos the reader has liked (read with them, no extra call)."""
+
+
+@dataclass(frozen=True)
+class TrayItem:
+    username: str
+    story_id: str
+    """The account's latest live story."""
+    expires_at: int
+
+
+@dataclass(frozen=True)
+class TrayPage:
+    items: list[TrayItem]
+    """The reader's own story first, then followees with a live story."""
+    cursor: str | None

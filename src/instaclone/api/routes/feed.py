@@ -18,11 +18,11 @@ class FeedPhoto(Photo):
 
 @router.get("/api/feed", response_model=PageOut[FeedPhoto])
 async def feed(app: Service, me: Me, limit: Limit = 30, cursor: Cursor = None) -> Response:
-    """Photos of the people you follow, newest first, each saying whether you liked it."""
+    """Your photos and those of the people you follow, newest first, each saying whether
+    you liked it (at most 30 a page)."""
     page = await app.get_user_feed(me, limit, cursor)
-    liked = await app.liked_photo_ids(me, [p.photo_id for p in page.items])
     items = [
-        {**p.model_dump(mode="json", by_alias=True), "likedByMe": p.photo_id in liked}
+        {**p.model_dump(mode="json", by_alias=True), "likedByMe": p.photo_id in page.liked}
         for p in page.items
     ]
     return json({"items": items, "cursor": page.cursor})

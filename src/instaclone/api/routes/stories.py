@@ -14,7 +14,7 @@ from instaclone.api.schemas import Body, PageOut, StoryIn, json
 from instaclone.api.security import same_user
 from instaclone.api.uploads import read_upload
 from instaclone.data import new_ulid
-from instaclone.domain import Frame, Story
+from instaclone.domain import Frame, Story, User
 from instaclone.media import render
 
 router = APIRouter(tags=["stories"])
@@ -72,17 +72,37 @@ async def upload_story(
 
 class TrayEntry(Body):
     username: str
-    stories: int
+    story_id: str
+    """The account's latest live story."""
+    expires_at: int
 
 
-@router.get("/api/stories/tray", response_model=list[TrayEntry])
-async def story_tray(app: Service, me: Me) -> Response:
-    """People you follow who have live stories."""
-    tray = await app.get_story_tray(me)
-    return json([TrayEntry(username=u, stories=n) for u, n in tray])
+@router.get("/api/stories/tray", response_model=PageOut[TrayEntry])
+async def story_tray(app: Service, me: Me, limit: Limit = 50, cursor: Cursor = None) -> Response:
+    """Your own live story first, then the people you follow who have one."""
+    tray = await app.get_story_tray(me, limit, cursor)
+    items = [
+        TrayEntry(username=i.username, story_id=i.story_id, expires_at=i.expires_at)
+        for i in tray.items
+    ]
+    return json(PageOut[TrayEntry](items=items, cursor=tray.cursor))
 
 
 @router.post("/api/users/{username}/stories/{story_id}/views", response_model=Story)
 async def view_story(username: Username, story_id: ItemId, app: Service, me: Me) -> Response:
-    """Count a view (signed-in viewers only)."""
-    return json(await app.increment_story_views(username, story_id))
+    """Count your view: once per viewer, never the owner's own."""
+    return json(await app.increment_story_views(username, story_id, me))
+
+
+@router.get("/api/users/{username}/stories/{story_id}/viewers", response_model=PageOut[User])
+async def story_viewers(
+    username: Username,
+    story_id: ItemId,
+    app: Service,
+    me: Me,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Response:
+    """Who viewed your story (its owner only)."""
+    same_user(me, username, "see who viewed this story")
+    return json(await app.get_story_viewers(username, story_id, limit, cursor))

@@ -1,0 +1,14 @@
+"""The pipeline's handlers, one module per concern; ``default_router()`` gathers them.
+Later areas (notifications, hashtags, search) add a module and one line here."""
+
+from __future__ import annotations
+
+from instaclone.events.handlers import cascades, celebrities, feed, stories
+from instaclone.events.router import Router
+
+
+def default_router() -> Router:
+    router = Router()
+    for module in (feed, stories, cascades, celebrities):
+        router.include(module.router)
+    return router

@@ -1,0 +1,23 @@
+"""What goes when a photo goes: its likes, its comments, its feed entries. Run from the
+photo's REMOVE record, so a crash between the deletion and this leaves nothing orphaned for
+good (the record stays in the stream until handled). Later areas add what they key by the
+photo (hashtags, saved posts, notifications) here."""
+
+from __future__ import annotations
+
+from instaclone.domain import InstagramService, Photo
+from instaclone.events.records import REMOVE, StreamRecord
+from instaclone.events.router import Router
+
+router = Router()
+
+
+@router.on(Photo, REMOVE)
+async def photo_children(record: StreamRecord, app: InstagramService) -> None:
+    photo: Photo = record.old
+    await app.delete_photo_children(photo.photo_id)
+
+
+@router.on(Photo, REMOVE)
+async def photo_feed_entries(record: StreamRecord, app: InstagramService) -> None:
+    await app.feed_writer.unpush_photo(record.old)
