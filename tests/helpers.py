@@ -24,3 +24,17 @@ async def raw_get(table: Table, pk: str, sk: str) -> dict[str, Any] | None:
     )
     item = response.get("Item")
     return None if item is None else from_item(item)
+
+
+async def drain(app: Any, **options: Any) -> None:
+    """Handle everything pending on the app's table stream (what `instaclone worker --drain`
+    does), with quick retries."""
+    from instaclone.events import HandlerRetry
+    from instaclone.events.worker import consumer
+
+    retry = HandlerRetry(attempts=2, base_delay=0.01, max_delay=0.02)
+    worker = consumer(app, retry, **{"lease_seconds": 5.0, **options})
+    try:
+        await worker.drain(within=120)
+    finally:
+        await worker.close()

@@ -40,6 +40,9 @@ class Settings:
     pipeline_in_process: bool = True
     """``serve`` runs the stream consumer in-process (off when Lambda or a separate
     ``instaclone worker`` does it)."""
+    pipeline_lease_seconds: float = 20.0
+    """How long a stream consumer's shard lease lasts unrenewed: a dead consumer's shards
+    are taken over after this."""
     celebrity_followers: int = 10_000
     """Accounts with this many followers are read by pull instead of fanned out to."""
 
@@ -75,6 +78,7 @@ class Settings:
             secure_cookies=_flag(e.get("INSTACLONE_SECURE_COOKIES")),
             pipeline_in_process=e.get("INSTACLONE_PIPELINE", "in-process").lower()
             not in {"off", "0", "false", "no"},
+            pipeline_lease_seconds=float(e.get("INSTACLONE_PIPELINE_LEASE_SECONDS", "20")),
             celebrity_followers=int(e.get("INSTACLONE_CELEBRITY_FOLLOWERS", "10000")),
         )
 

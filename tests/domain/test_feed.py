@@ -1,5 +1,6 @@
-"""The home feed: every followee counts (the seed stopped at 100), newest first, paged by
-cursor without gaps or repeats."""
+"""The seed's pull feed (kept to rebuild empty feeds, and as the benchmark's baseline):
+every followee counts (the seed stopped at 100), newest first, paged by cursor without gaps
+or repeats."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ import pytest
 
 from instaclone.data import Connection
 from instaclone.domain import SCHEMA, InstagramService, InvalidInputError
+from instaclone.domain.feed import FanOutOnReadFeed
 from tests.conftest import new_table
 from tests.helpers import unique
 
 
 async def test_feed_reaches_past_100_followees_and_pages_cleanly(connection: Connection) -> None:
-    app = InstagramService(await new_table(connection, SCHEMA, "feed"))
+    table = await new_table(connection, SCHEMA, "feed")
+    app = InstagramService(table, feed=FanOutOnReadFeed(table))
     reader = unique("r").lower()
     await app.create_user(reader, "Reader")
     stranger = unique("s").lower()
@@ -47,7 +50,8 @@ async def test_feed_reaches_past_100_followees_and_pages_cleanly(connection: Con
 
 
 async def test_feed_of_someone_following_nobody_is_empty(connection: Connection) -> None:
-    app = InstagramService(await new_table(connection, SCHEMA, "feed"))
+    table = await new_table(connection, SCHEMA, "feed")
+    app = InstagramService(table, feed=FanOutOnReadFeed(table))
     loner = unique("l").lower()
     await app.create_user(loner, "Loner")
     page = await app.get_user_feed(loner)

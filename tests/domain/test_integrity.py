@@ -22,7 +22,7 @@ from instaclone.domain import (
     UsernameTakenError,
     UserNotFoundError,
 )
-from tests.helpers import raw_get, unique
+from tests.helpers import drain, raw_get, unique
 
 
 def name() -> str:
@@ -173,6 +173,7 @@ async def test_delete_photo_cascades_and_missing_photo_is_an_error(
         await app.comment_on_photo(photo.photo_id, owner, fan, f"from {fan}")
     await app.like_photo(keep.photo_id, owner, fans[0])
     await app.delete_photo(owner, photo.photo_id)
+    await drain(app)  # the cascade runs in the event pipeline
     orphans: list[Any] = [
         i.item
         async for i in app.table.scan_items()

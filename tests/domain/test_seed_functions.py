@@ -17,7 +17,7 @@ from instaclone.domain import (
     User,
 )
 from tests.domain.conftest import CountingConnection
-from tests.helpers import unique
+from tests.helpers import drain, unique
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 COUNTS: dict[str, str] = {}
@@ -249,8 +249,10 @@ async def test_workflows(app: InstagramService, counting: CountingConnection) ->
     await app.like_photo(p1.photo_id, juanca, alice)
     await app.comment_on_photo(p1.photo_id, juanca, alice, "nice")
 
+    await drain(app)  # the pipeline fans the photos out to alice's feed
     feed, calls = await counted(counting, "get_user_feed", lambda: app.get_user_feed(alice, 20))
-    assert calls == {"Query": 3}  # following + one per followee
+    # the feed, the pull set, then photos + likedByMe + follows in one batch
+    assert calls == {"Query": 1, "GetItem": 1, "BatchGetItem": 1}
     assert [p.caption for p in feed.items] == ["third", "second", "first"]
     assert feed.cursor is None
     assert [p.photo_id for p in feed.items] == [p3.photo_id, p2.photo_id, p1.photo_id]
@@ -290,8 +292,11 @@ async def test_workflows(app: InstagramService, counting: CountingConnection) ->
     _, calls = await counted(
         counting, "delete_photo", lambda: app.delete_photo(juanca, p1.photo_id)
     )
-    # the delete itself, then its likes and comments gathered and removed in one batch
-    assert calls == {"TransactWriteItems": 1, "Query": 2, "BatchWriteItem": 1}
+    # the delete itself; its likes, comments and feed entries go in the event pipeline
+    assert calls == {"TransactWriteItems": 1}
+    await drain(app)
+    assert not (await app.likes.query(photo_id=p1.photo_id).execute()).items
+    assert not (await app.comments.query(photo_id=p1.photo_id).execute()).items
 
 
 async def test_liked_photo_ids_is_one_batch(

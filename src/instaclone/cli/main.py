@@ -98,7 +98,11 @@ async def _serve(settings: Settings, port: int | None) -> None:
             flush=True,
         )
         stop = asyncio.Event()
-        worker = consumer(app) if settings.pipeline_in_process else None
+        worker = (
+            consumer(app, lease_seconds=settings.pipeline_lease_seconds)
+            if settings.pipeline_in_process
+            else None
+        )
         pipeline = asyncio.create_task(worker.run(stop)) if worker else None
         try:
             await server.serve()
@@ -126,7 +130,7 @@ async def _worker(settings: Settings, args: argparse.Namespace) -> int:
                 return 0 if not failing else 1
             print(f"{len(parked)} record(s) set aside")
             return 0
-        worker = consumer(app)
+        worker = consumer(app, lease_seconds=settings.pipeline_lease_seconds)
         try:
             if args.drain:
                 stats = await worker.drain()

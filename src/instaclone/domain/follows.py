@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from instaclone.data import EntityAccess, Page
+from instaclone.data import Page
 from instaclone.domain.base import ServiceBase
 from instaclone.domain.errors import (
     AlreadyFollowingError,
@@ -11,15 +11,6 @@ from instaclone.domain.errors import (
     UserNotFoundError,
 )
 from instaclone.domain.models import Follow, User
-
-
-async def all_followees(follows: EntityAccess[Follow], username: str) -> list[str]:
-    """Everyone ``username`` follows, in the order followed (every page, however many)."""
-    followees: list[str] = []
-    query = follows.query_index("gsi1", following_username=username).limit(100)
-    async for page in query.pages():
-        followees.extend(f.followed_username for f in page.items)
-    return followees
 
 
 class FollowOps(ServiceBase):

@@ -14,7 +14,7 @@ from typing import Protocol
 from instaclone.data import InvalidCursorError, Table
 from instaclone.data.cursor import decode_cursor, encode_cursor
 from instaclone.domain.errors import InvalidInputError
-from instaclone.domain.follows import all_followees
+from instaclone.domain.followees import all_followees
 from instaclone.domain.models import Follow, Photo
 from instaclone.domain.views import FeedPage
 

@@ -327,16 +327,20 @@ async function home() {
     return;
   }
   page("Home");
-  const tray = await api("GET", "/api/stories/tray");
-  if (tray.length) {
-    $main.append(
-      h(
-        "section",
-        { class: "card tray", "aria-label": "Stories" },
-        tray.map((entry) => link(`/stories/${enc(entry.username)}`, { "aria-label": `Stories of ${entry.username}` }, avatar(entry.username, false, true), entry.username)),
-      ),
-    );
-  }
+  // Your story first (or a way to add one), then the people you follow with a live story.
+  const tray = (await api("GET", "/api/stories/tray?limit=50")).items;
+  const mine = tray.find((entry) => entry.username === me.username);
+  const others = tray.filter((entry) => entry.username !== me.username);
+  $main.append(
+    h(
+      "section",
+      { class: "card tray", "aria-label": "Stories" },
+      mine
+        ? link(`/stories/${enc(me.username)}`, { "aria-label": "Your story" }, avatar(me.username, false, true), "Your story")
+        : link("/upload", { "aria-label": "Add to your story" }, avatar(me.username, false, false), "Add story"),
+      others.map((entry) => link(`/stories/${enc(entry.username)}`, { "aria-label": `Stories of ${entry.username}` }, avatar(entry.username, false, true), entry.username)),
+    ),
+  );
   $main.append(h("h1", {}, "Home"));
   const feed = h("div", { id: "feed" });
   const { next, more } = pager((cursor) => api("GET", `/api/feed?limit=10${cursor ? `&cursor=${enc(cursor)}` : ""}`).then((r) => ({ ...r, items: r.items.map(photoCard) })), feed);
