@@ -167,7 +167,9 @@ async def fanouts(
         delays.sort()
         p50 = statistics.median(delays)
         p99 = delays[min(len(delays) - 1, round(0.99 * (len(delays) - 1)))]
-        wru = f + 3  # a feed item (< 1 KB) per follower + the photo, the counter, own feed
+        wru = (
+            f + 6
+        )  # a feed item (< 1 KB) per follower; photo, counter, own feed: 2 each (transaction)
         print(
             f"| {f:,} | {posts} | {p50:.2f} | {p99:.2f} | {f / p50:,.0f} | {batch_calls} | {wru:,} "
             f"| {wru * WRU_PRICE:.5f} | {wru * WRU_PRICE * 1e6:,.0f} |",

@@ -53,7 +53,11 @@ async def test_unfollow_and_delete_hide_at_once_then_the_pipeline_cleans_up(
     p_gone = await app.create_photo(kept, "https://x.example/g.jpg")
     p_dropped = await app.create_photo(dropped, "https://x.example/d.jpg")
     await drain(app)
-    assert set(await feed_ids(app, reader)) == {p_kept.photo_id, p_gone.photo_id, p_dropped.photo_id}
+    assert set(await feed_ids(app, reader)) == {
+        p_kept.photo_id,
+        p_gone.photo_id,
+        p_dropped.photo_id,
+    }
     await app.like_photo(p_gone.photo_id, kept, reader)
     await app.comment_on_photo(p_gone.photo_id, kept, reader, "nice")
 

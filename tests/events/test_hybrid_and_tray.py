@@ -29,7 +29,9 @@ async def test_an_account_over_the_threshold_is_pulled_not_fanned_out(
     small_photo = await app.create_photo(small, "https://x.example/small.jpg")
     await drain(app)
     # not fanned out: no feed item for the star's new photo, yet every fan's page merges it
-    assert await app.feed_items.get(username=fans[0], photo_id=star_photo.photo_id).execute() is None
+    assert (
+        await app.feed_items.get(username=fans[0], photo_id=star_photo.photo_id).execute() is None
+    )
     for fan in fans:
         page = await app.get_user_feed(fan, 10)
         assert [p.photo_id for p in page.items] == [

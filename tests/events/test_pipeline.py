@@ -102,7 +102,9 @@ async def test_a_poisoned_record_is_set_aside_and_the_rest_go_on(connection: Con
     broken = False  # fixed: replay handles it and removes it from the list
     assert await pipeline.replay() == (1, 0)
     assert await pipeline.list_parked() == []
-    assert photos[1].photo_id in {i.photo_id for i in await app.feed_items.query(username=fan).all()}
+    assert photos[1].photo_id in {
+        i.photo_id for i in await app.feed_items.query(username=fan).all()
+    }
 
 
 async def test_lambda_reports_the_record_it_could_not_even_set_aside(
@@ -118,7 +120,9 @@ async def test_lambda_reports_the_record_it_could_not_even_set_aside(
     pipeline = Processor(router, app, app.table, SCHEMA, FAST_RETRY)
     await app.table.delete_table()  # nowhere to set it aside any more
     photos = [Photo(username="a", url="https://x.example/1.jpg") for _ in range(3)]
-    outcome = await pipeline.process([lambda_record(i + 7, INSERT, p) for i, p in enumerate(photos)])
+    outcome = await pipeline.process(
+        [lambda_record(i + 7, INSERT, p) for i, p in enumerate(photos)]
+    )
     assert outcome.response() == {"batchItemFailures": [{"itemIdentifier": f"{7:021d}"}]}
 
 
