@@ -32,7 +32,7 @@ async def drain(app: Any, **options: Any) -> None:
     from instaclone.events import HandlerRetry
     from instaclone.events.worker import consumer
 
-    retry = HandlerRetry(attempts=2, base_delay=0.01, max_delay=0.02)
+    retry = HandlerRetry(max_attempts=2, base_delay=0.01, max_delay=0.02)
     worker = consumer(app, retry, **{"lease_seconds": 5.0, **options})
     try:
         await worker.drain(within=120)

@@ -9,7 +9,7 @@ from tests.helpers import drain
 
 __all__ = ["FAST_RETRY", "drain", "fresh_app", "users"]
 
-FAST_RETRY = HandlerRetry(attempts=2, base_delay=0.01, max_delay=0.02)
+FAST_RETRY = HandlerRetry(max_attempts=2, base_delay=0.01, max_delay=0.02)
 
 
 async def fresh_app(connection: Connection, policy: FeedPolicy | None = None) -> InstagramService:

@@ -94,7 +94,7 @@ async def test_a_poisoned_record_is_set_aside_and_the_rest_go_on(connection: Con
     )
     assert outcome.response() == {"batchItemFailures": []}
     assert (outcome.handled, outcome.parked) == (3, 1)
-    assert calls.count("e2") == FAST_RETRY.attempts  # retried, then set aside
+    assert calls.count("e2") == FAST_RETRY.max_attempts  # retried, then set aside
     feed = {i.photo_id for i in await app.feed_items.query(username=fan).all()}
     assert feed == {photos[0].photo_id, photos[2].photo_id}  # the rest went on
     parked = await pipeline.list_parked()

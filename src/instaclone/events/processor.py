@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
 import orjson
 
-from instaclone.data import Table, TableSchema
+from instaclone.data import RetryPolicy, Table, TableSchema
 from instaclone.events.records import StreamRecord
 from instaclone.events.router import Route, Router
 from instaclone.events.state import BOOKKEEPING, PIPELINE_SCHEMA, ParkedRecord
@@ -36,13 +35,13 @@ class PartialBatchResponse(TypedDict):
 
 
 @dataclass(frozen=True)
-class HandlerRetry:
-    attempts: int = 5
+class HandlerRetry(RetryPolicy):
+    """Attempts of one handler on one record before it is set aside (the data layer's
+    bounded backoff with full jitter, with a handler's longer delays)."""
+
+    max_attempts: int = 5
     base_delay: float = 0.1
     max_delay: float = 5.0
-
-    def delay(self, attempt: int) -> float:
-        return random.uniform(0, min(self.max_delay, self.base_delay * 2**attempt))
 
 
 @dataclass
@@ -81,7 +80,7 @@ class Processor:
 
     async def _run(self, route: Route, record: StreamRecord) -> Exception | None:
         failure: Exception | None = None
-        for attempt in range(self.retry.attempts):
+        for attempt in range(self.retry.max_attempts):
             if attempt:
                 await asyncio.sleep(self.retry.delay(attempt - 1))
             try:
@@ -99,7 +98,7 @@ class Processor:
             sequence_number=record.sequence_number,
             record=orjson.dumps(record.raw).decode(),
             error=f"{type(error).__name__}: {error}"[:2000],
-            attempts=self.retry.attempts,
+            attempts=self.retry.max_attempts,
         ).execute()
         log.error("record %s set aside for %s: %r", record.event_id, route.name, error)
 
@@ -156,7 +155,7 @@ class Processor:
                 await (
                     self.parked.update(event_id=parked.event_id, handler=parked.handler)
                     .set("error", f"{type(error).__name__}: {error}"[:2000])
-                    .add("attempts", self.retry.attempts)
+                    .add("attempts", self.retry.max_attempts)
                     .execute()
                 )
                 failing += 1

@@ -14,7 +14,7 @@ import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
-from instaclone.data import ConditionFailedError, ItemNotFoundError, Table, attr
+from instaclone.data import ConditionFailedError, EntityAccess, ItemNotFoundError, Table, attr
 from instaclone.domain.feed.policy import FeedPolicy
 from instaclone.domain.models import (
     FeedItem,
@@ -49,6 +49,14 @@ def tray_entry(reader: str, story: Story) -> TrayEntry:
         story_id=story.story_id,
         expires_at=story.expires_at or int(time.time()) + 24 * 3600,
     )
+
+
+async def latest_live_story(stories: EntityAccess[Story], author: str) -> Story | None:
+    """An author's newest story that has not expired (TTL deletes lag; DynamoDB Local's never
+    come)."""
+    query = stories.query(username=author).descending().limit(5)
+    page = await query.filter(attr("expires_at") > int(time.time())).execute()
+    return page.items[0] if page.items else None
 
 
 def tray_rank(reader: str, author: str) -> str:
@@ -143,17 +151,13 @@ class FeedWriter:
         if await self.is_pulled(author):
             await self.pull_sets.update(username=reader).add("authors", {author}).upsert().execute()
             return
-        latest = (
-            await self.photos.query(username=author)
-            .descending()
-            .limit(self.policy.backfill)
-            .execute()
+        latest, story = await asyncio.gather(
+            self.latest_photos(author), self.latest_live_story(author)
         )
         batch = self.table.batch_write()
         now = int(time.time())
-        for photo in latest.items:
+        for photo in latest:
             batch.put(feed_item(reader, photo, self.policy, now))
-        story = await self.latest_live_story(author)
         if story is not None:
             batch.put(tray_entry(reader, story))
         if len(batch):
@@ -215,28 +219,30 @@ class FeedWriter:
                     .execute()
                 )
 
-        latest = (
-            await self.photos.query(username=author)
-            .descending()
-            .limit(self.policy.backfill)
-            .execute()
-        )
+        latest = await self.latest_photos(author)
         now = int(time.time())
         async for readers in self.follower_pages(author):
             await self._each(readers, move)
             batch = self.table.batch_write()
             for reader in readers:
-                for photo in latest.items:
+                for photo in latest:
                     batch.put(feed_item(reader, photo, self.policy, now))
             await batch.execute(concurrency=self.policy.fanout_concurrency)
 
     # -- stories --------------------------------------------------------------------------
 
+    async def latest_photos(self, author: str) -> list[Photo]:
+        """What a new follower's feed gets: the author's latest ``backfill`` photos."""
+        page = (
+            await self.photos.query(username=author)
+            .descending()
+            .limit(self.policy.backfill)
+            .execute()
+        )
+        return page.items
+
     async def latest_live_story(self, author: str) -> Story | None:
-        query = self.stories.query(username=author).descending().limit(5)
-        query.filter(attr("expires_at") > int(time.time()))
-        page = await query.execute()
-        return page.items[0] if page.items else None
+        return await latest_live_story(self.stories, author)
 
     async def push_story(self, story: Story) -> int:
         """A new story reaches each follower's tray (one entry per author, overwritten by

@@ -18,7 +18,7 @@ from typing import Any
 from instaclone.data import InvalidCursorError, Table, attr
 from instaclone.data.cursor import decode_cursor, encode_cursor
 from instaclone.domain.errors import InvalidInputError
-from instaclone.domain.feed.fanout import FeedWriter, tray_rank
+from instaclone.domain.feed.fanout import FeedWriter, feed_item, latest_live_story, tray_rank
 from instaclone.domain.feed.policy import FeedPolicy
 from instaclone.domain.feed.pull import FanOutOnReadFeed
 from instaclone.domain.models import (
@@ -75,9 +75,7 @@ class PullCache:
         now = time.monotonic()
         cached = self._stories.get(author)
         if cached is None or now - cached[0] > self.seconds:
-            query = self.stories.query(username=author).descending().limit(5)
-            page = await query.filter(attr("expires_at") > int(time.time())).execute()
-            cached = (now, page.items[0] if page.items else None)
+            cached = (now, await latest_live_story(self.stories, author))
             self._stories[author] = cached
         story = cached[1]
         if story is not None and story.expires_at and story.expires_at <= time.time():
@@ -130,8 +128,10 @@ class PushFeed:
             page = await query.execute()
         found = {i.photo_id: _Candidate(i.photo_id, i.author) for i in page.items}
         more = page.cursor is not None
-        for author in pulled:
-            photos = await self.cache.photos_before(author, before, limit)
+        # Pulled accounts are read at once (and mostly from the cache), not one after another.
+        for photos in await asyncio.gather(
+            *(self.cache.photos_before(author, before, limit) for author in pulled)
+        ):
             more = more or len(photos) >= limit
             for p in photos:
                 found.setdefault(p.photo_id, _Candidate(p.photo_id, p.username))
@@ -171,15 +171,7 @@ class PushFeed:
         page = await self.rebuilder.page(username, self.policy.rebuild_items, None)
         batch = self.table.batch_write()
         for photo in page.items:
-            batch.put(
-                FeedItem(
-                    username=username,
-                    photo_id=photo.photo_id,
-                    author=photo.username,
-                    caption=(photo.caption or "")[:100] or None,
-                    expires_at=now + self.policy.lifetime,
-                )
-            )
+            batch.put(feed_item(username, photo, self.policy, now))
         batch.put(
             FeedState(username=username, rebuilt_at=now, expires_at=now + self.policy.lifetime)
         )
