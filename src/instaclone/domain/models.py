@@ -54,6 +54,9 @@ class Photo(Entity):
     caption: str | None = None
     likes_count: int = 0
     comment_count: int = 0
+    media_keys: list[str] = Field(default_factory=list)
+    """The files this photo's own upload stored: the only files its deletion removes (a URL
+    never leads to a deletion)."""
 
 
 class Frame(Document):
@@ -79,6 +82,8 @@ class Story(Entity):
     location: Location | None = None
     expires_at: int | None = None
     """Epoch seconds; the table's TTL attribute, so AWS deletes the story after it."""
+    media_keys: list[str] = Field(default_factory=list)
+    """The files this story's own upload stored."""
 
 
 class Like(Entity):

@@ -3,6 +3,7 @@ comments."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,16 +21,32 @@ from instaclone.domain.models import Comment, Like, Photo
 MAX_URL = 2048
 
 
+_LOCAL_PATH = re.compile(r"/[A-Za-z0-9._~!$&'()*+,;=:@%-][A-Za-z0-9._~!$&'()*+,;=:@%/-]*")
+
+
 def check_url(url: str) -> str:
-    """An absolute http(s) URL, or a path on this site (``/media/…``)."""
+    """An absolute http(s) URL, or a path on this site (``/media/…``). Browsers read a
+    backslash as a slash, so ``/\\evil.example/x`` (like ``//evil.example/x``) would lead
+    to another site: a local path has neither, nor any control character or space."""
     if not isinstance(url, str) or not url or len(url) > MAX_URL:
         raise InvalidInputError("a photo needs a URL")
+    if "\\" in url or any(ord(c) < 0x21 or ord(c) == 0x7F for c in url):
+        raise InvalidInputError("a URL may not contain backslashes, spaces or control characters")
     parts = urlsplit(url)
     if parts.scheme in ("http", "https") and parts.netloc:
         return url
-    if not parts.scheme and not parts.netloc and url.startswith("/"):
+    if not parts.scheme and not parts.netloc and _LOCAL_PATH.fullmatch(url):
         return url
     raise InvalidInputError(f"not an http(s) URL or a local path: {url!r}")
+
+
+def check_media_keys(keys: list[str], username: str) -> list[str]:
+    """Keys of files stored by this user's own upload (``photos/{user}/…``)."""
+    for key in keys:
+        owner = key.split("/")[1] if key.count("/") >= 2 else None
+        if owner != username or ".." in key:
+            raise InvalidInputError(f"media key {key!r} is not one of {username}'s uploads")
+    return list(keys)
 
 
 class PhotoOps(ServiceBase):
@@ -41,6 +58,7 @@ class PhotoOps(ServiceBase):
         *,
         thumbnail_url: str | None = None,
         photo_id: str | None = None,
+        media_keys: list[str] | None = None,
     ) -> Photo:
         username = self.username(username)
         fields: dict[str, Any] = {
@@ -48,6 +66,7 @@ class PhotoOps(ServiceBase):
             "url": check_url(url),
             "thumbnail_url": check_url(thumbnail_url) if thumbnail_url else None,
             "caption": self.text(caption, "a caption", required=False),
+            "media_keys": check_media_keys(media_keys or [], username),
         }
         if photo_id is not None:
             fields["photo_id"] = self.identifier(photo_id, "photo")

@@ -18,7 +18,7 @@ from instaclone.domain.errors import (
 )
 from instaclone.domain.feed import StoryTray, tray_entry
 from instaclone.domain.models import Frame, Location, Story, User
-from instaclone.domain.photos import check_url
+from instaclone.domain.photos import check_media_keys, check_url
 from instaclone.domain.views import TrayPage
 
 STORY_LIFETIME = 24 * 3600
@@ -46,7 +46,12 @@ class StoryOps(ServiceBase):
     tray: StoryTray
 
     async def create_story(
-        self, username: str, frames: Sequence[Frame | Mapping[str, Any]], city: str | None = None
+        self,
+        username: str,
+        frames: Sequence[Frame | Mapping[str, Any]],
+        city: str | None = None,
+        *,
+        media_keys: list[str] | None = None,
     ) -> Story:
         username = self.username(username)
         story = self.stories.meta.validate(
@@ -55,6 +60,7 @@ class StoryOps(ServiceBase):
                 "frames": check_frames(frames),
                 "location": Location(city=self.text(city, "a city")) if city else None,
                 "expires_at": int(time.time()) + STORY_LIFETIME,
+                "media_keys": check_media_keys(media_keys or [], username),
             }
         )
         create = self.stories.create(story)

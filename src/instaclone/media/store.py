@@ -24,10 +24,6 @@ class MediaStore(Protocol):
 
     async def delete(self, keys: list[str]) -> None: ...
 
-    def key_of(self, url: str) -> str | None:
-        """The key of one of our URLs, or None when the URL is not ours."""
-        ...
-
 
 class LocalMediaStore:
     def __init__(self, root: Path, url_prefix: str = "/media") -> None:
@@ -57,10 +53,6 @@ class LocalMediaStore:
                 self.path_of(key).unlink(missing_ok=True)
 
         await asyncio.to_thread(remove)
-
-    def key_of(self, url: str) -> str | None:
-        prefix = self.url_prefix + "/"
-        return url[len(prefix) :] if url.startswith(prefix) else None
 
 
 class S3MediaStore:
@@ -94,7 +86,3 @@ class S3MediaStore:
                 Bucket=self.bucket,
                 Delete={"Objects": [{"Key": check_key(k)} for k in keys], "Quiet": True},
             )
-
-    def key_of(self, url: str) -> str | None:
-        prefix = self.public_url + "/"
-        return url[len(prefix) :] if url.startswith(prefix) else None

@@ -67,12 +67,15 @@ async def upload_photo(
     photo_id = new_ulid()
     store = media(request)
     base = f"photos/{me}/{photo_id}"
-    url = await store.put(f"{base}.jpg", renditions.large, renditions.content_type)
-    thumb = await store.put(f"{base}_320.jpg", renditions.small, renditions.content_type)
+    keys = [f"{base}.jpg", f"{base}_320.jpg"]
     try:
-        photo = await app.create_photo(me, url, caption, thumbnail_url=thumb, photo_id=photo_id)
+        url = await store.put(keys[0], renditions.large, renditions.content_type)
+        thumb = await store.put(keys[1], renditions.small, renditions.content_type)
+        photo = await app.create_photo(
+            me, url, caption, thumbnail_url=thumb, photo_id=photo_id, media_keys=keys
+        )
     except Exception:
-        await store.delete([f"{base}.jpg", f"{base}_320.jpg"])  # nothing left behind
+        await store.delete(keys)  # nothing left behind
         raise
     return json(photo, 201)
 
@@ -90,15 +93,19 @@ async def get_photo(username: Username, photo_id: PhotoId, app: Service) -> Resp
 async def delete_photo(
     username: Username, photo_id: PhotoId, request: Request, app: Service, me: Me
 ) -> Response:
-    """Only the owner; its likes, comments and files go with it."""
+    """Only the owner; its likes and comments go with it, and the files its own upload
+    stored (never a file its URL merely names)."""
     same_user(me, username, "delete this photo")
     photo = await app.get_photo(username, photo_id)
     await app.delete_photo(username, photo_id, acting_username=me)
     if photo is not None:
-        store = media(request)
-        keys = [k for k in (store.key_of(photo.url), store.key_of(photo.thumbnail_url or "")) if k]
-        await store.delete(keys)
+        await media(request).delete(own_media_keys(photo.media_keys, me))
     return Response(status_code=204)
+
+
+def own_media_keys(keys: list[str], owner: str) -> list[str]:
+    """Defence in depth: only keys under the owner's own upload folders are ever deleted."""
+    return [k for k in keys if k.startswith((f"photos/{owner}/", f"stories/{owner}/"))]
 
 
 @router.get("/api/users/{username}/photos/{photo_id}/likes", response_model=PageOut[User])

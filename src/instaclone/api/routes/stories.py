@@ -63,7 +63,7 @@ async def upload_story(
             url = await store.put(key, renditions.large, renditions.content_type)
             keys.append(key)
             frames.append(Frame(url=url, duration=duration, media_type="image"))
-        story = await app.create_story(me, frames, city)
+        story = await app.create_story(me, frames, city, media_keys=keys)
     except Exception:
         await store.delete(keys)
         raise
