@@ -15,6 +15,7 @@ from fastapi import FastAPI
 
 from instaclone import web
 from instaclone.api import docs, errors
+from instaclone.api.limits import BodyLimit
 from instaclone.api.routes import accounts, feed, media, photos, stories, users
 from instaclone.api.security import RateLimit
 from instaclone.domain import InstagramService
@@ -22,6 +23,7 @@ from instaclone.media import LocalMediaStore, MediaStore, S3MediaStore
 from instaclone.settings import Settings
 
 MAX_UPLOAD = 15 * 1024 * 1024
+MAX_STORY_FRAMES = 10
 
 
 def media_store(settings: Settings) -> MediaStore:
@@ -85,4 +87,5 @@ def create_app(
     docs.install(app)
     app.mount("/static", web.static_files(), name="static")
     app.add_middleware(web.SecurityHeaders)
+    app.add_middleware(BodyLimit, max_upload=MAX_UPLOAD, max_files=MAX_STORY_FRAMES)
     return app

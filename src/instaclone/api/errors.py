@@ -78,7 +78,13 @@ def _http_error(request: Request, exc: Exception) -> Response:
         from instaclone.web import not_found_page
 
         return not_found_page()
-    codes = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
+    codes = {
+        401: "unauthorized",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        413: "too_large",
+    }
     return error_response(
         exc.status_code,
         codes.get(exc.status_code, "http_error"),

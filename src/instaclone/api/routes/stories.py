@@ -18,7 +18,7 @@ from instaclone.domain import Frame, Story, User
 from instaclone.media import render
 
 router = APIRouter(tags=["stories"])
-MAX_FRAMES = 10
+MAX_FRAMES = 10  # the body limit (api/limits.py) allows as many files
 
 
 @router.get("/api/users/{username}/stories", response_model=PageOut[Story])
