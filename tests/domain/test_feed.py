@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from instaclone.data import Connection
-from instaclone.domain import SCHEMA, InstagramService, InvalidInputError
+from instaclone.data import Connection, InvalidCursorError
+from instaclone.domain import SCHEMA, InstagramService
 from instaclone.domain.feed import FanOutOnReadFeed
 from tests.conftest import new_table
 from tests.helpers import unique
@@ -45,7 +45,7 @@ async def test_feed_reaches_past_100_followees_and_pages_cleanly(connection: Con
     assert pages == -(-len(posted) // 30)
     readers_cursor = (await app.get_user_feed(reader, 30)).cursor
     assert readers_cursor is not None
-    with pytest.raises(InvalidInputError):  # a cursor is bound to the feed it came from
+    with pytest.raises(InvalidCursorError):  # a cursor is bound to the feed it came from
         await app.get_user_feed(stranger, 30, readers_cursor)
 
 

@@ -3,7 +3,9 @@ unfollow and delete hide at once and are cleaned up after; a follow backfills.""
 
 from __future__ import annotations
 
-from instaclone.data import Connection
+import pytest
+
+from instaclone.data import Connection, InvalidCursorError
 from instaclone.domain import FeedItem, Like
 from tests.events.conftest import drain, fresh_app, users
 from tests.helpers import raw_get, unique
@@ -96,6 +98,14 @@ async def test_following_backfills_and_pages_have_no_gap_or_repeat(connection: C
     seen = [i for p in pages for i in p]
     assert seen == sorted(posted, reverse=True)[:20]
     assert all(len(p) == 7 for p in pages[:-1])
+    # A page that ends the feed exactly says so: no cursor to an empty page.
+    first = await app.get_user_feed(reader, 10)
+    second = await app.get_user_feed(reader, 10, first.cursor)
+    assert len(first.items) == len(second.items) == 10 and second.cursor is None
+    with pytest.raises(InvalidCursorError):
+        await app.get_user_feed(reader, 10, "x")
+    with pytest.raises(InvalidCursorError):  # another reader's cursor
+        await app.get_user_feed(author, 10, first.cursor)
 
 
 async def test_an_empty_feed_is_rebuilt_once_by_pull(connection: Connection) -> None:

@@ -79,6 +79,7 @@ async def test_tray_shows_your_story_first_and_followees_after_the_pipeline(
     assert [i.username for i in tray.items] == [me, friend]  # `other` has no story
     assert tray.items[1].story_id == story.story_id
     await app.unfollow_user(me, friend)
+    assert [i.username for i in (await app.get_story_tray(me)).items] == [me]  # at once
     await drain(app)
     assert [i.username for i in (await app.get_story_tray(me)).items] == [me]
 

@@ -10,6 +10,7 @@ from instaclone.domain.errors import (
     SelfFollowError,
     UserNotFoundError,
 )
+from instaclone.domain.feed.fanout import tray_rank
 from instaclone.domain.models import Follow, User
 
 
@@ -45,6 +46,14 @@ class FollowOps(ServiceBase):
             .add(
                 self.decrement(self.users, "following_count", username=follower),
                 label="follower",
+            )
+            # Their story leaves your tray at once (their photos leave your feed at once
+            # too: pages check the follow); the pipeline removes the rest.
+            .add(
+                self.tray_entries.delete(
+                    username=follower, rank=tray_rank(follower, followed), author=followed
+                ),
+                label="tray",
             ),
             follow=lambda _: NotFollowingError(follower, followed),
             followed=lambda _: UserNotFoundError(followed),

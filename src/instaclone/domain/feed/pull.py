@@ -13,7 +13,6 @@ from typing import Protocol
 
 from instaclone.data import InvalidCursorError, Table
 from instaclone.data.cursor import decode_cursor, encode_cursor
-from instaclone.domain.errors import InvalidInputError
 from instaclone.domain.followees import all_followees
 from instaclone.domain.models import Follow, Photo
 from instaclone.domain.views import FeedPage
@@ -39,7 +38,9 @@ class FanOutOnReadFeed:
             key = decode_cursor(cursor, secret=self.table.cursor_secret, scope=f"feed|{username}")
             return str(key["before"]["S"])
         except (InvalidCursorError, KeyError, TypeError):
-            raise InvalidInputError("invalid feed cursor") from None
+            raise InvalidCursorError(
+                "invalid feed cursor (altered, or from another feed)"
+            ) from None
 
     async def page(self, username: str, limit: int, cursor: str | None) -> FeedPage:
         before = self._before(username, cursor)

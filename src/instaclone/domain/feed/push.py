@@ -17,7 +17,6 @@ from typing import Any
 
 from instaclone.data import InvalidCursorError, Table, attr
 from instaclone.data.cursor import decode_cursor, encode_cursor
-from instaclone.domain.errors import InvalidInputError
 from instaclone.domain.feed.fanout import FeedWriter, feed_item, latest_live_story, tray_rank
 from instaclone.domain.feed.policy import FeedPolicy
 from instaclone.domain.feed.pull import FanOutOnReadFeed
@@ -107,7 +106,9 @@ class PushFeed:
             )
             return str(key["before"]["S"])
         except (InvalidCursorError, KeyError, TypeError):
-            raise InvalidInputError("invalid feed cursor") from None
+            raise InvalidCursorError(
+                "invalid feed cursor (altered, or from another feed)"
+            ) from None
 
     async def pulled(self, username: str) -> list[str]:
         found = await self.pull_sets.get(username=username).execute()
@@ -118,7 +119,9 @@ class PushFeed:
     ) -> tuple[list[_Candidate], bool, list[str]]:
         """Up to ``limit`` newest photo references older than ``before`` from the feed and
         the pulled accounts, and whether there may be more."""
-        query = self.feed_items.query(username=username).descending().limit(limit)
+        # One more than asked: a full page is then known to be the last one or not, so the
+        # reader is never handed a cursor to an empty page.
+        query = self.feed_items.query(username=username).descending().limit(limit + 1)
         if before is not None:
             query.sort_lt(photo_id=before)
         if pulled is None:
@@ -127,16 +130,14 @@ class PushFeed:
         else:
             page = await query.execute()
         found = {i.photo_id: _Candidate(i.photo_id, i.author) for i in page.items}
-        more = page.cursor is not None
         # Pulled accounts are read at once (and mostly from the cache), not one after another.
         for photos in await asyncio.gather(
-            *(self.cache.photos_before(author, before, limit) for author in pulled)
+            *(self.cache.photos_before(author, before, limit + 1) for author in pulled)
         ):
-            more = more or len(photos) >= limit
             for p in photos:
                 found.setdefault(p.photo_id, _Candidate(p.photo_id, p.username))
         ordered = sorted(found.values(), key=lambda c: c.photo_id, reverse=True)
-        return ordered[:limit], more or len(ordered) > limit, list(pulled)
+        return ordered[:limit], len(ordered) > limit, list(pulled)
 
     async def _hydrate(
         self, username: str, candidates: list[_Candidate]
