@@ -18,6 +18,7 @@ from instaclone.api import docs, errors
 from instaclone.api.limits import BodyLimit
 from instaclone.api.routes import accounts, feed, media, photos, stories, users
 from instaclone.api.security import RateLimit
+from instaclone.api.uploads import Renderer
 from instaclone.domain import InstagramService
 from instaclone.media import LocalMediaStore, MediaStore, S3MediaStore
 from instaclone.settings import Settings
@@ -69,6 +70,7 @@ def create_app(
     app.state.settings = settings
     app.state.media = media_root or media_store(settings)
     app.state.max_upload = MAX_UPLOAD
+    app.state.renderer = Renderer()
     app.state.limits = (
         {
             "signup": RateLimit(5, 60),

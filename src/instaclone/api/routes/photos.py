@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -24,7 +23,7 @@ from instaclone.api.security import same_user
 from instaclone.api.uploads import read_upload
 from instaclone.data import new_ulid
 from instaclone.domain import Comment, CommentWithUser, Like, Photo, PhotoDetails, User
-from instaclone.media import MediaStore, render
+from instaclone.media import MediaStore
 
 router = APIRouter(tags=["photos"])
 
@@ -63,7 +62,7 @@ async def upload_photo(
     """Upload an image: stored as a 1080 px and a 320 px JPEG, EXIF removed."""
     same_user(me, username, "post photos here")
     data = await read_upload(file, request.app.state.max_upload)
-    renditions = await asyncio.to_thread(render, data)
+    renditions = await request.app.state.renderer.render(data)
     photo_id = new_ulid()
     store = media(request)
     base = f"photos/{me}/{photo_id}"

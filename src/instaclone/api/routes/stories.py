@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -15,7 +14,6 @@ from instaclone.api.security import same_user
 from instaclone.api.uploads import read_upload
 from instaclone.data import new_ulid
 from instaclone.domain import Frame, Story, User
-from instaclone.media import render
 
 router = APIRouter(tags=["stories"])
 MAX_FRAMES = 10  # the body limit (api/limits.py) allows as many files
@@ -58,7 +56,7 @@ async def upload_story(
     try:
         for i, upload in enumerate(files):
             data = await read_upload(upload, request.app.state.max_upload)
-            renditions = await asyncio.to_thread(render, data)
+            renditions = await request.app.state.renderer.render(data)
             key = f"{story_key}_{i}.jpg"
             url = await store.put(key, renditions.large, renditions.content_type)
             keys.append(key)
