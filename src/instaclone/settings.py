@@ -92,12 +92,30 @@ class Settings:
         try:
             return path.read_bytes()
         except OSError:
-            self.home.mkdir(parents=True, exist_ok=True)
+            private_home(self.home)
             value = secrets.token_bytes(32)
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "wb") as f:
                 f.write(value)
             return value
+
+
+def private_home(home: Path) -> Path:
+    """The data folder, readable by its owner only: the database files, the engine's access
+    key and the cursor secret live there, and DynamoDB Local checks no signature (anyone who
+    can read its files or knows its key reads and writes everything). Created 0700; on an
+    existing install, the folder is set 0700 and the database files and secrets 0600."""
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(home, 0o700)
+    for name in ("data", "media"):
+        folder = home / name
+        if folder.is_dir():
+            for path in [folder, *folder.rglob("*")]:
+                os.chmod(path, 0o700 if path.is_dir() else 0o600)
+    for path in home.iterdir():
+        if path.is_file():
+            os.chmod(path, 0o600)
+    return home
 
 
 def _flag(value: str | None) -> bool:

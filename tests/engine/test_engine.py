@@ -121,6 +121,8 @@ def test_every_command_has_help(home: Path) -> None:
     for args in (
         [],
         ["serve"],
+        ["worker"],
+        ["demo"],
         ["db"],
         ["db", "install"],
         ["db", "start"],
@@ -201,3 +203,42 @@ def test_demo_runs_the_seed_examples_twice(home: Path) -> None:
     assert "2 likes, 2 comments" in text and "3 photos" in text
     assert "page 2: ['Sunset at the beach!']" in text
     assert not (home / "engine.json").exists()  # its engine stopped with it
+
+
+def mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_the_data_folder_is_private_from_the_start_and_fixed_on_old_installs(
+    home: Path,
+) -> None:
+    # An install made before this check: everything readable by everyone.
+    (home / "data").mkdir(mode=0o755)
+    (home / "data" / "old.db").write_text("x")
+    (home / "secret").write_text("s")
+    for path in (home, home / "data", home / "data" / "old.db", home / "secret"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    assert _cli(home, "db", "start").returncode == 0
+    try:
+        made = _cli(home, "db", "create-table", INSTACLONE_TABLE="Private")
+        assert made.returncode == 0, made.stderr
+        assert mode(home) == 0o700 and mode(home / "data") == 0o700
+        files = [p for p in (home / "data").iterdir() if p.is_file()]
+        assert len(files) >= 2  # the old file and the engine's database
+        assert all(mode(p) & 0o077 == 0 for p in files), [(p.name, oct(mode(p))) for p in files]
+        for name in ("secret", "local-credentials.json", "engine.json"):
+            assert mode(home / name) & 0o077 == 0, name
+    finally:
+        _cli(home, "db", "stop")
+
+
+def test_a_restarted_engine_comes_back_on_the_same_port(home: Path) -> None:
+    first = _cli(home, "db", "start")
+    assert first.returncode == 0, first.stderr
+    port = json.loads((home / "engine.json").read_text())["port"]
+    assert "stopped" in _cli(home, "db", "stop").stdout
+    again = _cli(home, "db", "start")
+    assert again.returncode == 0, again.stderr
+    # where a running server still looks for it (tests/api/test_resilience.py shows the
+    # server recovering when the engine answers on its port again)
+    assert json.loads((home / "engine.json").read_text())["port"] == port

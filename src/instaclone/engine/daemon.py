@@ -10,6 +10,7 @@ import contextlib
 import json
 import os
 import signal
+import socket
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from instaclone.engine.install import ensure_engine, require_java
 from instaclone.engine.local import LocalEngine, local_credentials, ping
+from instaclone.settings import private_home
 
 
 @dataclass(frozen=True)
@@ -56,11 +58,41 @@ def engine_status(home: Path) -> EngineState | None:
     return None
 
 
+def _port_file(home: Path) -> Path:
+    return home / "engine-port"
+
+
+def remembered_port(home: Path) -> int | None:
+    """The port this install's engine last used, if it is free now. An engine restarted by
+    ``db stop`` / ``db start`` comes back where running servers look for it, so they
+    recover by themselves instead of answering 503 until restarted."""
+    try:
+        port = int(_port_file(home).read_text())
+    except (OSError, ValueError):
+        return None
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        # Connections of the stopped engine may linger in TIME_WAIT; the engine's own
+        # server socket reuses the address, so the probe does too.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("0.0.0.0", port))
+        except OSError:
+            return None
+    return port
+
+
+def _remember(home: Path, state: EngineState) -> None:
+    _state_file(home).write_text(json.dumps(asdict(state)))
+    _port_file(home).write_text(str(state.port))
+
+
 def start_daemon(home: Path, port: int | None = None) -> tuple[EngineState, bool]:
     """Start the background engine unless it runs already. Returns (state, started_now)."""
+    private_home(home)
     running = engine_status(home)
     if running is not None:
         return running, False
+    port = port or remembered_port(home)
     require_java()
     jar = ensure_engine(home / "engine")
     key, _ = local_credentials(home)
@@ -75,7 +107,7 @@ def start_daemon(home: Path, port: int | None = None) -> tuple[EngineState, bool
     engine.start()
     assert engine.process is not None
     state = EngineState(pid=engine.process.pid, port=engine.port, db_path=str(home / "data"))
-    _state_file(home).write_text(json.dumps(asdict(state)))
+    _remember(home, state)
     return state, True
 
 
@@ -108,10 +140,12 @@ def lease_engine(home: Path, port: int | None = None) -> Iterator[EngineState]:
     An engine started here is recorded in the state file too, so other commands of the same
     install use it rather than opening the same database files a second time.
     """
+    private_home(home)
     running = engine_status(home)
     if running is not None:
         yield running
         return
+    port = port or remembered_port(home)
     require_java()
     jar = ensure_engine(home / "engine")
     key, _ = local_credentials(home)
@@ -121,7 +155,7 @@ def lease_engine(home: Path, port: int | None = None) -> Iterator[EngineState]:
     engine.start()
     assert engine.process is not None
     state = EngineState(pid=engine.process.pid, port=engine.port, db_path=str(home / "data"))
-    _state_file(home).write_text(json.dumps(asdict(state)))
+    _remember(home, state)
     try:
         yield state
     finally:

@@ -51,7 +51,7 @@ def local_credentials(home: Path) -> tuple[str, str]:
     alphabet = string.ascii_uppercase + string.digits
     key = "IC" + "".join(secrets.choice(alphabet) for _ in range(18))
     secret = secrets.token_urlsafe(30)
-    home.mkdir(parents=True, exist_ok=True)
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as f:
         json.dump({"accessKeyId": key, "secretAccessKey": secret}, f)
@@ -82,6 +82,16 @@ def ping(endpoint: str, access_key: str, timeout: float = 1.0) -> bool:
         return True  # it answered, so it is up
     except OSError:
         return False
+
+
+def _private_files() -> None:
+    # The engine's database files are created readable by their owner only.
+    os.umask(0o077)
+
+
+def _engine_child() -> None:
+    _private_files()
+    _die_with_parent()
 
 
 def _die_with_parent() -> None:
@@ -137,7 +147,7 @@ class LocalEngine:
 
     def start(self, timeout: float = 60.0) -> str:
         if self.db_path is not None:
-            self.db_path.mkdir(parents=True, exist_ok=True)
+            self.db_path.mkdir(mode=0o700, parents=True, exist_ok=True)
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
         try:
             self.process = subprocess.Popen(
@@ -146,7 +156,7 @@ class LocalEngine:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 cwd=self.jar.parent,
-                preexec_fn=_die_with_parent if self.tied_to_parent else None,
+                preexec_fn=_engine_child if self.tied_to_parent else _private_files,
                 start_new_session=not self.tied_to_parent,
             )
         finally:
