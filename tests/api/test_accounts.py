@@ -6,6 +6,7 @@ from pathlib import Path
 
 from instaclone.data import Connection
 from tests.api.conftest import Api, bearer, make_api
+from tests.api.test_media import image_bytes
 from tests.helpers import unique
 
 
@@ -111,3 +112,19 @@ async def test_unknown_pages_get_the_apps_404_page_and_api_gets_json(api: Api) -
     assert page.status_code == 404 and "<main" in page.text
     data = await api.client.get("/api/no-such-thing", headers={"Accept": "text/html"})
     assert data.status_code == 404 and data.json()["error"]["code"] == "not_found"
+
+
+async def test_usernames_that_read_as_paths_or_routes_are_refused(api: Api) -> None:
+    for name in (".", "..", "a..b", ".hidden", "trailing.", "api", "Login", "media", "docs"):
+        refused = await api.client.post(
+            "/api/accounts", json={"username": name, "name": "X", "password": "correct horse"}
+        )
+        assert refused.status_code == 422, (name, refused.text)
+    name = f"j.d_{unique('x').lower()}"[:30]
+    token = await api.sign_up(name)
+    upload = await api.client.post(
+        f"/api/users/{name}/photos/upload",
+        files={"file": ("p.jpg", image_bytes((40, 30)), "image/jpeg")},
+        headers=bearer(token),
+    )
+    assert upload.status_code == 201, upload.text  # a dotted name uploads fine

@@ -23,6 +23,7 @@ from instaclone.domain.errors import (
     UsernameTakenError,
 )
 from instaclone.domain.models import User
+from instaclone.domain.usernames import new_username
 from instaclone.domain.users import _name
 
 SESSION_LIFETIME = 30 * 24 * 3600
@@ -43,7 +44,7 @@ class AccountOps(ServiceBase):
 
     async def sign_up(self, username: str, name: str, password: str) -> User:
         """A user and its account, written together (both or neither)."""
-        username = self.username(username)
+        username = new_username(username)
         if not isinstance(password, str) or not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
             raise InvalidInputError(
                 f"a password is {MIN_PASSWORD} to {MAX_PASSWORD} characters long"

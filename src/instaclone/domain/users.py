@@ -9,6 +9,7 @@ from instaclone.data import AlreadyExistsError, ItemNotFoundError
 from instaclone.domain.base import ServiceBase
 from instaclone.domain.errors import InvalidInputError, UsernameTakenError, UserNotFoundError
 from instaclone.domain.models import User
+from instaclone.domain.usernames import new_username
 
 MAX_NAME = 100
 
@@ -22,7 +23,7 @@ def _name(value: Any) -> str:
 class UserOps(ServiceBase):
     async def create_user(self, username: str, name: str) -> User:
         """A new user; UsernameTakenError if the (case-insensitive) username exists."""
-        username = self.username(username)
+        username = new_username(username)
         try:
             return await self.users.create(username=username, name=_name(name)).execute()
         except AlreadyExistsError:
