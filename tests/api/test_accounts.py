@@ -128,3 +128,30 @@ async def test_usernames_that_read_as_paths_or_routes_are_refused(api: Api) -> N
         headers=bearer(token),
     )
     assert upload.status_code == 201, upload.text  # a dotted name uploads fine
+
+
+async def test_a_planted_csrf_cookie_or_another_sessions_token_is_refused(api: Api) -> None:
+    victim, other = uname(), uname()
+    await api.client.post(
+        "/api/accounts", json={"username": other, "name": "O", "password": "correct horse"}
+    )
+    others_csrf = api.client.cookies["csrf"]
+    api.client.cookies.clear()
+    await api.client.post(
+        "/api/accounts", json={"username": victim, "name": "V", "password": "correct horse"}
+    )
+    body = {"url": "https://x.example/p.jpg"}
+    session = api.client.cookies["session"]
+    for planted in ("attacker-chosen", others_csrf):
+        api.client.cookies.set("csrf", planted)  # as a sibling subdomain or a MITM could
+        refused = await api.client.post(
+            f"/api/users/{victim}/photos", json=body, headers={"X-CSRF-Token": planted}
+        )
+        assert refused.status_code == 403, planted
+        assert api.client.cookies["session"] == session
+    me = await api.client.get("/api/me")  # the page loads: it gets its session's token back
+    api.client.cookies.set("csrf", me.cookies["csrf"])
+    ok = await api.client.post(
+        f"/api/users/{victim}/photos", json=body, headers={"X-CSRF-Token": me.cookies["csrf"]}
+    )
+    assert ok.status_code == 201

@@ -71,6 +71,7 @@ def create_app(
     app.state.media = media_root or media_store(settings)
     app.state.max_upload = MAX_UPLOAD
     app.state.renderer = Renderer()
+    app.state.csrf_key = settings.secret()
     app.state.limits = (
         {
             "signup": RateLimit(5, 60),

@@ -3,6 +3,8 @@ web), CSRF protection for cookie-authenticated writes, and rate limits."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import hmac
 import time
 from collections import deque
@@ -34,12 +36,21 @@ def _token(request: Request) -> tuple[str | None, bool]:
     return (cookie, True) if cookie else (None, False)
 
 
+def csrf_token(request: Request, session_token: str) -> str:
+    """The CSRF token of one session: an HMAC of its session token under the install's
+    secret, so a token planted in a cookie (or taken from another session) never matches."""
+    key: bytes = request.app.state.csrf_key
+    digest = hmac.new(key, b"csrf|" + session_token.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
 def _check_csrf(request: Request) -> None:
     # A cookie is sent by the browser on its own; a header can only come from our page,
-    # which read the csrf cookie (double submit). Bearer tokens need no such check.
-    cookie = request.cookies.get(CSRF_COOKIE, "")
+    # which read the csrf cookie (double submit, signed: the token is bound to the session
+    # cookie it came with). Bearer tokens need no such check.
+    session = request.cookies.get(SESSION_COOKIE, "")
     header = request.headers.get(CSRF_HEADER, "")
-    if not cookie or not hmac.compare_digest(cookie, header):
+    if not session or not hmac.compare_digest(csrf_token(request, session), header):
         raise ApiError(403, "csrf", "missing or wrong CSRF token (X-CSRF-Token header)")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -14,6 +13,7 @@ from instaclone.api.security import (
     SESSION_COOKIE,
     _token,
     client_ip,
+    csrf_token,
     current_user,
     service,
 )
@@ -34,15 +34,20 @@ def _signed_in(request: Request, token: str, user: User, status: int) -> Respons
         samesite="lax",
         secure=secure,
     )
-    # Readable by our page, which echoes it in X-CSRF-Token on writes (double submit).
+    _set_csrf(request, response, token)
+    return response
+
+
+def _set_csrf(request: Request, response: Response, token: str) -> None:
+    # Readable by our page, which echoes it in X-CSRF-Token on writes (double submit); it
+    # is derived from the session token, so it is worth nothing with any other session.
     response.set_cookie(
         CSRF_COOKIE,
-        secrets.token_urlsafe(24),
+        csrf_token(request, token),
         max_age=SESSION_LIFETIME,
         samesite="strict",
-        secure=secure,
+        secure=request.app.state.settings.secure_cookies,
     )
-    return response
 
 
 @router.post("/api/accounts", status_code=201, response_model=SessionOut)
@@ -81,5 +86,11 @@ async def log_out(
 
 
 @router.get("/api/me", response_model=User)
-async def me(app: Service, username: Annotated[str, Depends(current_user)]) -> Response:
-    return json(await app.get_user_profile(username))
+async def me(
+    request: Request, app: Service, username: Annotated[str, Depends(current_user)]
+) -> Response:
+    response = json(await app.get_user_profile(username))
+    token, from_cookie = _token(request)
+    if token and from_cookie:  # sessions from before the token was bound get theirs now
+        _set_csrf(request, response, token)
+    return response
