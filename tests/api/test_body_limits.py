@@ -89,3 +89,20 @@ async def test_ordinary_requests_pass(api: Api) -> None:
         headers=bearer(token),
     )
     assert made.status_code == 201, made.text
+
+
+async def test_story_fields_are_bounded_with_a_clear_422(api: Api) -> None:
+    user = unique("u").lower()
+    token = await api.sign_up(user)
+    url = f"/api/users/{user}/stories"
+    huge = {"frames": [{"url": "/a.jpg", "mediaType": "x" * 300_000}] * 20}
+    assert (await api.client.post(url, json=huge, headers=bearer(token))).status_code == 413
+    for media_type in ("x" * 41, "<script>", "image video"):
+        odd = {"frames": [{"url": "/a.jpg", "mediaType": media_type}]}
+        refused = await api.client.post(url, json=odd, headers=bearer(token))
+        assert refused.status_code == 422, media_type
+        assert "mediaType" in refused.json()["error"]["message"]
+    fine = {"frames": [{"url": "/a.jpg", "mediaType": "image/jpeg"}] * 20}
+    assert (await api.client.post(url, json=fine, headers=bearer(token))).status_code == 201
+    stories = await api.client.get(url, headers=bearer(token))
+    assert len(stories.json()["items"]) == 1

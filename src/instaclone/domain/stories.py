@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -24,6 +25,8 @@ from instaclone.domain.views import TrayPage
 STORY_LIFETIME = 24 * 3600
 MAX_FRAMES = 20
 MAX_DURATION = 60
+MAX_MEDIA_TYPE = 40
+_MEDIA_TYPE = re.compile(r"[a-z0-9][a-z0-9/+.-]{0,39}")
 
 
 def check_frames(frames: Sequence[Frame | Mapping[str, Any]]) -> list[Frame]:
@@ -36,6 +39,11 @@ def check_frames(frames: Sequence[Frame | Mapping[str, Any]]) -> list[Frame]:
         except PydanticValidationError as exc:
             raise InvalidInputError(f"invalid frame: {exc}") from None
         check_url(frame.url)
+        if frame.media_type is not None and not _MEDIA_TYPE.fullmatch(frame.media_type):
+            raise InvalidInputError(
+                "a frame's mediaType is a short word such as 'image' or 'video' "
+                f"(at most {MAX_MEDIA_TYPE} characters of a-z, 0-9, '/', '+', '.', '-')"
+            )
         if frame.duration is not None and not 0 < frame.duration <= MAX_DURATION:
             raise InvalidInputError(f"a frame lasts more than 0 and at most {MAX_DURATION} s")
         out.append(frame)
