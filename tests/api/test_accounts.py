@@ -155,3 +155,13 @@ async def test_a_planted_csrf_cookie_or_another_sessions_token_is_refused(api: A
         f"/api/users/{victim}/photos", json=body, headers={"X-CSRF-Token": me.cookies["csrf"]}
     )
     assert ok.status_code == 201
+
+
+async def test_the_docs_serve_only_the_files_their_page_loads(api: Api) -> None:
+    page = await api.client.get("/docs")
+    assert page.status_code == 200
+    for used in ("swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png"):
+        assert f"/docs-assets/{used}" in page.text
+        assert (await api.client.get(f"/docs-assets/{used}")).status_code == 200
+    for unused in ("index.html", "oauth2-redirect.html", "swagger-ui.js.map", "..%2F..%2Fsetup.py"):
+        assert (await api.client.get(f"/docs-assets/{unused}")).status_code == 404, unused
