@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from PIL import Image
 
 from tests.api.conftest import Api, bearer
@@ -138,3 +139,26 @@ async def test_feed_items_say_whether_i_liked_them(api: Api) -> None:
     await api.client.put(f"/api/users/{author}/photos/{ids[0]}/likes/{reader}", headers=bearer(tr))
     feed = (await api.client.get("/api/feed", headers=bearer(tr))).json()
     assert {p["photoId"]: p["likedByMe"] for p in feed["items"]} == {ids[0]: True, ids[1]: False}
+
+
+async def test_a_full_disk_answers_507_and_leaves_nothing(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import os
+
+    user = unique("u").lower()
+    token = await api.sign_up(user)
+
+    def no_room(fd: int) -> None:  # the disk fills while the file is being written
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", no_room)
+    response = await upload(api, user, token, image_bytes((300, 200)))
+    assert response.status_code == 507  # type: ignore[attr-defined]
+    assert response.json()["error"]["code"] == "storage_full"  # type: ignore[attr-defined]
+    assert [p for p in api.media_root.rglob("*") if p.is_file()] == []  # no .part, no file
+    photos = await api.client.get(f"/api/users/{user}/photos")
+    assert photos.json()["items"] == []
+    monkeypatch.undo()
+    assert (await upload(api, user, token, image_bytes((300, 200)))).status_code == 201  # type: ignore[attr-defined]

@@ -27,7 +27,7 @@ from instaclone.domain import (
     NotAllowedError,
     NotFoundError,
 )
-from instaclone.media import InvalidImageError
+from instaclone.media import InvalidImageError, StorageFullError
 
 
 class ApiError(Exception):
@@ -58,6 +58,7 @@ _DOMAIN: list[tuple[type[Exception], int, str]] = [
     (ContentionError, 503, "busy"),
     (ThrottledError, 503, "busy"),
     (EngineUnavailableError, 503, "database_unavailable"),
+    (StorageFullError, 507, "storage_full"),
 ]
 
 
@@ -68,6 +69,8 @@ def _domain_error(request: Request, exc: Exception) -> Response:
             message = str(exc)
             if isinstance(exc, EngineUnavailableError):
                 message = "the database is unavailable right now; try again shortly"
+            if isinstance(exc, StorageFullError):
+                message = "there is no room to store this file right now; try again later"
             return error_response(status, code, message, headers)
     return error_response(500, "internal_error", "something went wrong on our side")
 
@@ -118,7 +121,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    for kind in (DomainError, DataError, InvalidImageError):
+    for kind in (DomainError, DataError, InvalidImageError, StorageFullError):
         app.add_exception_handler(kind, _domain_error)
 
 

@@ -1,7 +1,7 @@
 """Photo and story media: image checks and renditions, and where the files are stored."""
 
 from instaclone.media.images import InvalidImageError, Renditions, render
-from instaclone.media.store import LocalMediaStore, MediaStore, S3MediaStore
+from instaclone.media.store import LocalMediaStore, MediaStore, S3MediaStore, StorageFullError
 
 __all__ = [
     "InvalidImageError",
@@ -9,5 +9,6 @@ __all__ = [
     "MediaStore",
     "Renditions",
     "S3MediaStore",
+    "StorageFullError",
     "render",
 ]

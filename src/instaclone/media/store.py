@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import os
 import re
 from pathlib import Path
 from typing import Any, Protocol
 
 _KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,200}")
+
+
+class StorageFullError(OSError):
+    """No room left to store a file (the disk or quota is full)."""
 
 
 def check_key(key: str) -> str:
@@ -35,13 +40,20 @@ class LocalMediaStore:
 
     def _write(self, key: str, data: bytes) -> None:
         path = self.path_of(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         tmp = path.with_suffix(path.suffix + ".part")
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)  # readers never see half a file
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, path)  # readers never see half a file
+        except OSError as error:
+            tmp.unlink(missing_ok=True)  # a failed write leaves nothing behind
+            if error.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise StorageFullError("the media storage is full") from error
+            raise
 
     async def put(self, key: str, data: bytes, content_type: str) -> str:
         await asyncio.to_thread(self._write, key, data)
