@@ -76,6 +76,7 @@ async def _serve(settings: Settings, port: int | None) -> None:
     import uvicorn
 
     from instaclone.api.app import create_app
+    from instaclone.api.server import server_options
     from instaclone.events.worker import consumer
 
     if port is not None:
@@ -88,6 +89,7 @@ async def _serve(settings: Settings, port: int | None) -> None:
             log_level="warning",
             access_log=False,
             server_header=False,
+            **server_options(settings.header_timeout),
         )
         server = uvicorn.Server(config)
         print(

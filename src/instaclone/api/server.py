@@ -1,0 +1,61 @@
+"""The HTTP server's own limits: uvicorn reads headers for as long as a client cares to
+send them (1,000 connections trickling a header each were held 45 s and more), so a request's
+head must arrive within ``header_timeout`` of the connection or of the previous response, or
+the connection is closed. Slow bodies, TLS and per-client connection caps are a reverse
+proxy's work (see the README)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+MAX_CONNECTIONS = 2_000
+"""Beyond this many connections at once, new requests get 503 (uvicorn's limit)."""
+
+
+class TimedHttpToolsProtocol(HttpToolsProtocol):
+    header_timeout = 10.0
+    _head_timer: asyncio.TimerHandle | None = None
+
+    def _arm(self) -> None:
+        self._disarm()
+        self._head_timer = self.loop.call_later(self.header_timeout, self._too_slow)
+
+    def _disarm(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def _too_slow(self) -> None:
+        self._head_timer = None
+        if not self.transport.is_closing():
+            self.transport.close()
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm()
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._arm()
+
+    def on_headers_complete(self) -> None:
+        self._disarm()
+        super().on_headers_complete()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+
+def server_options(header_timeout: float = 10.0) -> dict[str, Any]:
+    """uvicorn.Config options for ``instaclone serve``."""
+    protocol = type("HttpProtocol", (TimedHttpToolsProtocol,), {"header_timeout": header_timeout})
+    return {
+        "http": protocol,
+        "timeout_keep_alive": 5,
+        "limit_concurrency": MAX_CONNECTIONS,
+        "backlog": 1024,
+    }

@@ -1,0 +1,51 @@
+"""The real server cuts off clients that trickle their request head (issue: 1,000 slow
+connections were held 45 s and more; uvicorn has no header timeout of its own)."""
+
+from __future__ import annotations
+
+import socket
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from instaclone.engine import LocalEngine
+from tests.live import live_server
+
+
+def closed_within(sock: socket.socket, seconds: float, trickle: bytes = b"") -> bool:
+    """Whether the server closes the connection within ``seconds`` (sending ``trickle`` a
+    byte a second meanwhile, as a slowloris client does)."""
+    deadline = time.monotonic() + seconds
+    sock.settimeout(1.0)
+    sent = 0
+    while time.monotonic() < deadline:
+        try:
+            if sent < len(trickle):
+                sock.sendall(trickle[sent : sent + 1])
+                sent += 1
+            if sock.recv(1024) == b"":
+                return True
+        except TimeoutError:
+            continue
+        except OSError:
+            return True
+    return False
+
+
+def test_silent_and_trickling_clients_are_cut_off(engine: LocalEngine, tmp_path: Path) -> None:
+    with live_server(engine.endpoint, tmp_path, INSTACLONE_HEADER_TIMEOUT="2") as url:
+        where = urlsplit(url)
+        address = (where.hostname or "127.0.0.1", where.port or 80)
+        silent = socket.create_connection(address)
+        slow = socket.create_connection(address)
+        head = b"GET /api/health HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 40
+        try:
+            assert closed_within(silent, 20)
+            assert closed_within(slow, 20, head)
+        finally:
+            silent.close()
+            slow.close()
+        with socket.create_connection(address) as normal:  # a prompt client is served
+            normal.sendall(b"GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            normal.settimeout(10)
+            assert normal.recv(100).startswith(b"HTTP/1.1 200")
