@@ -43,6 +43,8 @@ class Settings:
     pipeline_lease_seconds: float = 20.0
     """How long a stream consumer's shard lease lasts unrenewed: a dead consumer's shards
     are taken over after this."""
+    trusted_proxies: str | None = None
+    """Comma-separated addresses of reverse proxies whose X-Forwarded-For is believed."""
     header_timeout: float = 10.0
     """Seconds a client has to send a request's head (slow clients are cut off)."""
     celebrity_followers: int = 10_000
@@ -81,6 +83,7 @@ class Settings:
             pipeline_in_process=e.get("INSTACLONE_PIPELINE", "in-process").lower()
             not in {"off", "0", "false", "no"},
             pipeline_lease_seconds=float(e.get("INSTACLONE_PIPELINE_LEASE_SECONDS", "20")),
+            trusted_proxies=e.get("INSTACLONE_TRUSTED_PROXIES") or None,
             header_timeout=float(e.get("INSTACLONE_HEADER_TIMEOUT", "10")),
             celebrity_followers=int(e.get("INSTACLONE_CELEBRITY_FOLLOWERS", "10000")),
         )

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import json
+import urllib.error
+import urllib.request
 from pathlib import Path
 
+import httpx
+import pytest
+
+from instaclone.api.errors import ApiError
+from instaclone.api.security import RateLimit
 from instaclone.data import Connection
+from instaclone.engine import LocalEngine
 from tests.api.conftest import Api, bearer, make_api
 from tests.api.test_media import image_bytes
 from tests.helpers import unique
+from tests.live import live_server
 
 
 def uname() -> str:
@@ -165,3 +175,57 @@ async def test_the_docs_serve_only_the_files_their_page_loads(api: Api) -> None:
         assert (await api.client.get(f"/docs-assets/{used}")).status_code == 200
     for unused in ("index.html", "oauth2-redirect.html", "swagger-ui.js.map", "..%2F..%2Fsetup.py"):
         assert (await api.client.get(f"/docs-assets/{unused}")).status_code == 404, unused
+
+
+async def test_a_guesser_locks_out_only_themselves(connection: Connection, tmp_path: Path) -> None:
+    made = await make_api(connection, tmp_path, rate_limits=True)
+    owner = uname()
+    async with made.client as attacker:
+        await made.sign_up(owner, "the real password")
+        tries = [
+            (await attacker.post("/api/sessions", json={"username": owner, "password": "nope" * 3}))
+            for _ in range(11)
+        ]
+        assert tries[-1].status_code == 429
+        app = attacker._transport.app  # type: ignore[attr-defined]
+        elsewhere = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app, client=("10.77.0.1", 1)), base_url="http://t"
+        )
+        async with elsewhere:
+            ok = await elsewhere.post(
+                "/api/sessions", json={"username": owner, "password": "the real password"}
+            )
+            assert ok.status_code == 200, ok.text
+
+
+def test_a_flood_of_new_keys_does_not_free_a_limited_one() -> None:
+    limit = RateLimit(2, 60, max_keys=100)
+    limit.hit("guesser|victim")
+    limit.hit("guesser|victim")
+    for i in range(1_000):  # the limiter once wiped every counter past its size
+        limit.hit(f"flood{i}")
+    with pytest.raises(ApiError) as held:
+        limit.hit("guesser|victim")
+    assert held.value.status == 429
+    assert len(limit._hits) <= 101
+
+
+def test_forwarded_addresses_are_believed_only_from_named_proxies(
+    engine: LocalEngine, tmp_path: Path
+) -> None:
+    env = {"INSTACLONE_NO_RATE_LIMITS": ""}
+    with live_server(engine.endpoint, tmp_path, **env) as url:
+        codes = []
+        for i in range(7):  # 5 sign-ups a minute per address; each claims another address
+            body = json.dumps({"username": uname(), "name": "N", "password": "long enough"})
+            request = urllib.request.Request(
+                url + "/api/accounts",
+                data=body.encode(),
+                headers={"Content-Type": "application/json", "X-Forwarded-For": f"203.0.113.{i}"},
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=10) as response:
+                    codes.append(response.status)
+            except urllib.error.HTTPError as error:
+                codes.append(error.code)
+        assert codes == [201] * 5 + [429] * 2

@@ -7,7 +7,7 @@ import base64
 import hashlib
 import hmac
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from dataclasses import dataclass
 
 from fastapi import Request
@@ -82,17 +82,24 @@ def same_user(acting: str, username: str, what: str) -> None:
 
 @dataclass
 class RateLimit:
-    """At most ``count`` hits per ``seconds`` for one key (sliding window, in memory)."""
+    """At most ``count`` hits per ``seconds`` for one key (sliding window, in memory, per
+    process). At most ``max_keys`` keys are tracked: past that, the keys least recently hit
+    are forgotten first, those not at their limit before those that are, so a flood of new
+    keys cannot wipe out the counters that are holding someone back."""
 
     count: int
     seconds: float
+    max_keys: int = 100_000
 
     def __post_init__(self) -> None:
-        self._hits: dict[str, deque[float]] = {}
+        self._hits: OrderedDict[str, deque[float]] = OrderedDict()
 
     def hit(self, key: str) -> None:
         now = time.monotonic()
-        hits = self._hits.setdefault(key, deque())
+        hits = self._hits.get(key)
+        if hits is None:
+            hits = self._hits[key] = deque()
+        self._hits.move_to_end(key)
         while hits and hits[0] <= now - self.seconds:
             hits.popleft()
         if len(hits) >= self.count:
@@ -104,8 +111,21 @@ class RateLimit:
                 {"Retry-After": str(retry)},
             )
         hits.append(now)
-        if len(self._hits) > 100_000:  # bound memory under a flood of distinct keys
-            self._hits.clear()
+        if len(self._hits) > self.max_keys:
+            self._evict(now)
+
+    def _evict(self, now: float) -> None:
+        excess = len(self._hits) - self.max_keys
+        for key in list(self._hits):  # oldest first
+            if excess <= 0:
+                return
+            live = [t for t in self._hits[key] if t > now - self.seconds]
+            if len(live) < self.count:
+                del self._hits[key]
+                excess -= 1
+        while excess > 0:  # everyone left is at the limit: forget the oldest
+            self._hits.popitem(last=False)
+            excess -= 1
 
 
 def client_ip(request: Request) -> str:

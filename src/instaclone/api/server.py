@@ -50,12 +50,18 @@ class TimedHttpToolsProtocol(HttpToolsProtocol):
         super().connection_lost(exc)
 
 
-def server_options(header_timeout: float = 10.0) -> dict[str, Any]:
-    """uvicorn.Config options for ``instaclone serve``."""
+def server_options(
+    header_timeout: float = 10.0, trusted_proxies: str | None = None
+) -> dict[str, Any]:
+    """uvicorn.Config options for ``instaclone serve``. ``X-Forwarded-For`` is believed only
+    from the proxies named (uvicorn believes it from 127.0.0.1 by default, so anyone on the
+    machine, or any local process relaying requests, could choose their address)."""
     protocol = type("HttpProtocol", (TimedHttpToolsProtocol,), {"header_timeout": header_timeout})
     return {
         "http": protocol,
         "timeout_keep_alive": 5,
         "limit_concurrency": MAX_CONNECTIONS,
         "backlog": 1024,
+        "proxy_headers": bool(trusted_proxies),
+        "forwarded_allow_ips": trusted_proxies or "",
     }

@@ -89,7 +89,7 @@ async def _serve(settings: Settings, port: int | None) -> None:
             log_level="warning",
             access_log=False,
             server_header=False,
-            **server_options(settings.header_timeout),
+            **server_options(settings.header_timeout, settings.trusted_proxies),
         )
         server = uvicorn.Server(config)
         print(

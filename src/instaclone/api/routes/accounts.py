@@ -66,7 +66,9 @@ async def log_in(body: LogIn, request: Request, app: Service) -> Response:
     limits = request.app.state.limits
     if limits:
         limits["login_ip"].hit(client_ip(request))
-        limits["login_user"].hit(body.username.strip().lower())
+        # By address and username together: someone guessing from elsewhere can lock out
+        # only themselves, never the owner signing in from their own address.
+        limits["login_user"].hit(f"{client_ip(request)}|{body.username.strip().lower()}")
     token, user = await app.log_in(body.username, body.password)
     return _signed_in(request, token, user, 200)
 
