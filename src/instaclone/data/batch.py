@@ -139,9 +139,8 @@ class BatchGet(Generic[E]):
         )
         decoded: dict[tuple[str, ...], Any] = {}
         for ident, raw in found.items():
-            values = from_item(raw)
             decoded[ident] = (
-                self.meta.strip(values) if self._projection else self.meta.decode(values)
+                self.meta.strip(from_item(raw)) if self._projection else self.meta.read(raw)
             )
         results = [decoded.get(_identity(k)) for k in self.key_items]
         stuck = {_identity(k) for chunk in leftovers for k in chunk}
@@ -212,7 +211,7 @@ class MixedBatchGet:
                 stuck,
             )
         return [
-            meta.decode(from_item(found[_identity(key)])) if _identity(key) in found else None
+            meta.read(found[_identity(key)]) if _identity(key) in found else None
             for meta, key in zip(self.metas, self.key_items, strict=True)
         ]
 

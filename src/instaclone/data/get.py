@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Generic
 
 from instaclone.data.attributes import from_item
+from instaclone.data.errors import ValidationError
 from instaclone.data.expressions import Namespace, render_projection
 from instaclone.data.operation import Operation
-from instaclone.data.schema import E, EntityMeta
+from instaclone.data.schema import E, EntityMeta, report_malformed
 
 if TYPE_CHECKING:
     from instaclone.data.table import Table
@@ -43,7 +44,12 @@ class Get(Operation[E], Generic[E]):
 
     async def execute(self) -> E | None:
         response = await self.table.connection.call(self.action, self.payload())
-        return self.decode_item(response.get("Item"))
+        item = response.get("Item")
+        try:
+            return self.decode_item(item)
+        except ValidationError as error:  # a malformed stored item reads as no item
+            report_malformed(item or {}, self.meta.name, error)
+            return None
 
 
 class ProjectedGet:

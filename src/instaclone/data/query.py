@@ -55,7 +55,7 @@ class _Paged(Generic[R]):
         self._projection: tuple[str, ...] = ()
         self._consistent = False
         self._start: Item | None = None
-        self._decode: Callable[[Item], Any] = meta.decode_item
+        self._decode: Callable[[Item], Any] = meta.read
 
     def filter(self, condition: Condition) -> Self:
         """Applied by DynamoDB after reading: ``limit`` counts items before the filter."""
@@ -114,7 +114,8 @@ class _Paged(Generic[R]):
 
     def _page(self, response: dict[str, Any]) -> Page[R]:
         decode = self._decode
-        items = [decode(raw) for raw in response.get("Items", ())]
+        decoded = (decode(raw) for raw in response.get("Items", ()))
+        items = [item for item in decoded if item is not None]  # malformed items skipped
         last = response.get("LastEvaluatedKey")
         cursor = (
             encode_cursor(last, secret=self.table.cursor_secret, scope=self._scope())

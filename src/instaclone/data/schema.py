@@ -15,6 +15,7 @@ Python attributes are snake_case; they are stored under their camelCase alias
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -32,6 +33,23 @@ from instaclone.data.decoder import build_constructor, build_decoder
 from instaclone.data.errors import ValidationError, describe_key
 from instaclone.data.expressions import renamer
 from instaclone.data.templates import KeyTemplate
+
+log = logging.getLogger("instaclone.data")
+_reported: set[str] = set()
+
+
+def report_malformed(item: Item, entity: str, error: Exception) -> None:
+    """Log a stored item that does not match its model, once per key and process."""
+    key = " ".join(
+        f"{name}={next(iter(item[name].values()))}"
+        for name in ("PK", "SK")
+        if isinstance(item.get(name), dict)
+    )
+    if key in _reported or len(_reported) > 10_000:
+        return
+    _reported.add(key)
+    log.warning("skipped a stored item that is not a valid %s (%s): %s", entity, key, error)
+
 
 CREATED_AT = "createdAt"
 UPDATED_AT = "updatedAt"
@@ -273,6 +291,16 @@ class EntityMeta(Generic[E]):
             if model is not None:
                 return model
         return self.decode(self.read_item(item))
+
+    def read(self, item: Item) -> E | None:
+        """A model from a stored item, or None when the item does not match the model (a
+        phantom row written by another library, a hand edit): reads skip it rather than
+        fail whole, and it is logged once with its key (``instaclone db doctor`` lists it)."""
+        try:
+            return self.decode_item(item)
+        except ValidationError as error:
+            report_malformed(item, self.name, error)
+            return None
 
     def strip(self, values: dict[str, Any]) -> dict[str, Any]:
         """Drop internal attributes (keys, index keys, entity type) from a raw result."""

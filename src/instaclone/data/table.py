@@ -10,7 +10,7 @@ from typing import Any, Generic
 
 from instaclone.data.attributes import from_item
 from instaclone.data.batch import BatchGet, BatchWrite, MixedBatchGet, RetryPolicy
-from instaclone.data.errors import DataError, ServiceError
+from instaclone.data.errors import DataError, ServiceError, ValidationError
 from instaclone.data.expressions import Condition
 from instaclone.data.get import Get
 from instaclone.data.query import Query, Scan
@@ -72,6 +72,8 @@ class ScannedItem:
 
     entity: str | None
     item: Any
+    problem: str | None = None
+    """Why the item does not decode as its entity (then ``item`` holds its raw values)."""
 
 
 class Table:
@@ -240,7 +242,10 @@ class Table:
                 if meta is None:
                     yield ScannedItem(None, values)
                 else:
-                    yield ScannedItem(meta.name, meta.decode(values))
+                    try:
+                        yield ScannedItem(meta.name, meta.decode(values))
+                    except ValidationError as error:
+                        yield ScannedItem(meta.name, values, str(error))
             last = response.get("LastEvaluatedKey")
             if not last:
                 return
