@@ -65,6 +65,41 @@ async def _create_table(settings: Settings) -> bool:
         return await table.create(ttl_attribute=settings.ttl_attribute)
 
 
+async def _doctor(settings: Settings, fix: bool) -> int:
+    from instaclone.domain.doctor import Doctor
+
+    def progress(scanned: int) -> None:
+        print(f"\rscanning… {scanned:,} items", end="", file=sys.stderr, flush=True)
+
+    async with open_connection(settings) as connection:
+        doctor = Doctor(instagram_table(connection, settings))
+        report = await doctor.examine(progress)
+        print(file=sys.stderr)
+        for finding in report.findings:
+            print(f"{finding.kind:16} {finding.key[0]} / {finding.key[1]}: {finding.detail}")
+        counts = ", ".join(f"{n} {kind}" for kind, n in sorted(report.count().items()))
+        print(
+            f"scanned {report.scanned:,} items in {report.seconds:.1f} s: "
+            + (counts or "nothing to repair")
+        )
+        if not report.findings:
+            return 0
+        if not fix:
+            print("dry run: nothing changed; run `instaclone db doctor --fix` to repair")
+            return 2
+        changed = await doctor.repair(report)
+        left = sum(1 for f in report.findings if f.kind == "malformed")
+        print(
+            f"repaired: {changed} item(s) changed"
+            + (f"; {left} malformed item(s) left for you to look at" if left else "")
+        )
+        return 0
+
+
+def _db_doctor(settings: Settings, args: argparse.Namespace) -> int:
+    return asyncio.run(_doctor(settings, args.fix))
+
+
 def _db_create_table(settings: Settings, args: argparse.Namespace) -> int:
     created = asyncio.run(_create_table(settings))
     state = "created" if created else "already exists"
@@ -215,6 +250,15 @@ def build_parser() -> argparse.ArgumentParser:
         "create-table", help="create the table, its gsi1 index, stream and TTL (idempotent)"
     )
     create.set_defaults(run=_db_create_table)
+    doctor = db_sub.add_parser(
+        "doctor",
+        help="scan the table and report broken invariants (drifted counters, orphans, "
+        "phantom rows); exit 2 when some are found",
+    )
+    doctor.add_argument(
+        "--fix", action="store_true", help="repair what was found (default: a dry run)"
+    )
+    doctor.set_defaults(run=_db_doctor)
     return parser
 
 
