@@ -38,7 +38,7 @@ async def seed(table: Table, items: int) -> None:
         if i % 3 == 2:
             batch.put(Comment(photo_id=photo_id, commenting_username=liker, content="nice"))
         elif i % 3 == 1:
-            batch.put(Follow(followed_username=owner, following_username=f"user{i % users}x"))
+            batch.put(Follow(followed_username=owner, following_username=f"fan{i}"))
         else:
             batch.put(Like(photo_id=photo_id, liking_username=f"{liker}n{i}"))
         written += 1

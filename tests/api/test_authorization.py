@@ -82,6 +82,15 @@ async def test_authorization_matrix(api: Api) -> None:
         ("POST", f"/api/users/{alice}/stories/upload", story_upload, False),
         ("POST", f"/api/users/{alice}/stories/{story}/views", {}, True),
         ("DELETE", "/api/sessions/current", {}, True),
+        # one's own sessions and password: only ever one's own (tested in test_sessions.py)
+        ("DELETE", "/api/me/sessions", {}, True),
+        ("DELETE", "/api/me/sessions/01ANYSESSION", {}, True),
+        (
+            "PUT",
+            "/api/me/password",
+            {"json": {"currentPassword": "x" * 8, "newPassword": "y" * 8}},
+            True,
+        ),
     ]
     before = await snapshot(api)
     succeeded: list[str] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 import orjson
@@ -28,6 +29,23 @@ class SignUp(Body):
 class LogIn(Body):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=256)
+
+
+class PasswordChange(Body):
+    current_password: str = Field(min_length=1, max_length=256)
+    new_password: str = Field(min_length=8, max_length=256)
+
+
+class SessionInfo(Body):
+    session_id: str
+    created_at: datetime | None = None
+    last_seen_at: int | None = None
+    """Epoch seconds (updated at most hourly)."""
+    expires_at: int
+    client: str | None = None
+    """The browser or program that signed in (its User-Agent)."""
+    current: bool = False
+    """The session making this request."""
 
 
 class ProfileUpdate(Body):

@@ -14,7 +14,7 @@ Our own entities, in the same table (no new index):
 | Entity     | PK                  | SK                   | written by                                         |
 |------------|---------------------|----------------------|----------------------------------------------------|
 | Account    | USER#{username}     | ACCOUNT              | sign-up (with the User, in one transaction)        |
-| Session    | SESSION#{tokenHash} | SESSION              | log-in                                             |
+| Session    | SESSION#{tokenHash} | SESSION              | log-in (gsi1: SESSIONS#{username} / SESSION#{id})  |
 | FeedItem   | FEED#{username}     | PHOTO#{photoId}      | the author's post (own feed); the pipeline (others)|
 | FeedState  | FEED#{username}     | STATE                | the feed's one-time rebuild by pull                |
 | PullSet    | HOME#{username}     | PULL                 | the pipeline: followed accounts read by pull       |
@@ -125,11 +125,18 @@ class Session(Entity):
     """A signed-in session. Only a hash of the token is stored: a leaked table holds no token."""
 
     primary_key = Key(pk="SESSION#{tokenHash}", sk="SESSION")
+    index_keys = indexes(gsi1=Key(pk="SESSIONS#{username}", sk="SESSION#{sessionId}"))
 
     token_hash: str
     username: str
     expires_at: int
-    """Epoch seconds; the table's TTL attribute."""
+    """Epoch seconds; the table's TTL attribute. Slides forward while the session is used."""
+    session_id: str | None = None
+    """A public, time-ordered id (the token's hash is never shown); it also puts the session
+    in the user's list (gsi1), so it can be listed, capped and revoked."""
+    client: str | None = None
+    """The User-Agent that signed in."""
+    last_seen_at: int | None = None
 
 
 class FeedItem(Entity):

@@ -7,7 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
-from instaclone.api.schemas import LogIn, SessionOut, SignUp, json
+from instaclone.api.errors import ApiError
+from instaclone.api.routes.params import ItemId
+from instaclone.api.schemas import LogIn, PasswordChange, SessionInfo, SessionOut, SignUp, json
 from instaclone.api.security import (
     CSRF_COOKIE,
     SESSION_COOKIE,
@@ -17,7 +19,8 @@ from instaclone.api.security import (
     current_user,
     service,
 )
-from instaclone.domain import SESSION_LIFETIME, InstagramService, User
+from instaclone.domain import SESSION_LIFETIME, InstagramService, InvalidCredentialsError, User
+from instaclone.domain.accounts import token_hash
 
 router = APIRouter(tags=["accounts"])
 Service = Annotated[InstagramService, Depends(service)]
@@ -57,7 +60,7 @@ async def sign_up(body: SignUp, request: Request, app: Service) -> Response:
     if limits:
         limits["signup"].hit(client_ip(request))
     await app.sign_up(body.username, body.name, body.password)
-    token, user = await app.log_in(body.username, body.password)
+    token, user = await app.log_in(body.username, body.password, client=_client(request))
     return _signed_in(request, token, user, 201)
 
 
@@ -69,8 +72,67 @@ async def log_in(body: LogIn, request: Request, app: Service) -> Response:
         # By address and username together: someone guessing from elsewhere can lock out
         # only themselves, never the owner signing in from their own address.
         limits["login_user"].hit(f"{client_ip(request)}|{body.username.strip().lower()}")
-    token, user = await app.log_in(body.username, body.password)
+    token, user = await app.log_in(body.username, body.password, client=_client(request))
     return _signed_in(request, token, user, 200)
+
+
+def _client(request: Request) -> str | None:
+    return request.headers.get("user-agent")
+
+
+Me = Annotated[str, Depends(current_user)]
+
+
+@router.get("/api/me/sessions", response_model=list[SessionInfo])
+async def sessions(request: Request, app: Service, me: Me) -> Response:
+    """Your live sessions, oldest first; ``current`` marks this one."""
+    token, _ = _token(request)
+    mine = token_hash(token) if token else None
+    return json(
+        [
+            SessionInfo(
+                session_id=s.session_id or "",
+                created_at=s.created_at,
+                last_seen_at=s.last_seen_at,
+                expires_at=s.expires_at,
+                client=s.client,
+                current=s.token_hash == mine,
+            )
+            for s in await app.list_sessions(me)
+        ]
+    )
+
+
+@router.delete("/api/me/sessions", status_code=204)
+async def log_out_everywhere(app: Service, me: Me) -> Response:
+    """End every session of yours, this one included."""
+    await app.end_sessions(me)
+    response = Response(status_code=204)
+    response.delete_cookie(SESSION_COOKIE)
+    response.delete_cookie(CSRF_COOKIE)
+    return response
+
+
+@router.delete("/api/me/sessions/{session_id}", status_code=204)
+async def end_session(session_id: ItemId, app: Service, me: Me) -> Response:
+    """End one of your sessions (signed in elsewhere, say)."""
+    if not await app.end_sessions(me, session_id=session_id):
+        raise ApiError(404, "not_found", f"you have no session {session_id!r}")
+    return Response(status_code=204)
+
+
+@router.put("/api/me/password", status_code=204)
+async def change_password(body: PasswordChange, request: Request, app: Service, me: Me) -> Response:
+    """Change your password; every other session of yours ends (this one goes on)."""
+    limits = request.app.state.limits
+    if limits:
+        limits["login_user"].hit(f"{client_ip(request)}|{me}")
+    token, _ = _token(request)
+    try:
+        await app.change_password(me, body.current_password, body.new_password, keep_token=token)
+    except InvalidCredentialsError:
+        raise ApiError(403, "wrong_password", "the current password is not right") from None
+    return Response(status_code=204)
 
 
 @router.delete("/api/sessions/current", status_code=204)
