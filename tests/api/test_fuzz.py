@@ -18,6 +18,8 @@ from schemathesis.checks import not_a_server_error
 from instaclone.engine import LocalEngine
 from tests.live import live_server
 
+ENDS_SESSIONS = ("/api/sessions/current", "/api/me/sessions")
+
 
 @pytest.fixture(scope="module")
 def server(
@@ -43,12 +45,12 @@ def test_no_input_causes_a_server_error(server: dict[str, Any]) -> None:
     statuses: Counter[int] = Counter()
     ordered = [result.ok() for result in api_schema.get_all_operations()]  # type: ignore[union-attr]
     # Logging out ends the shared session: fuzz it last, or everything after it is a 401.
-    ordered.sort(key=lambda op: op.path == "/api/sessions/current" and op.method == "delete")
+    ordered.sort(key=lambda op: op.method == "delete" and op.path in ENDS_SESSIONS)
     for operation in ordered:
         operations += 1
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+        @settings(max_examples=35, deadline=None, suppress_health_check=list(HealthCheck))
         def fuzz(case: Any) -> None:
             response = case.call_and_validate(
                 base_url=server["url"], headers=headers, checks=[not_a_server_error]
@@ -64,6 +66,40 @@ def test_no_input_causes_a_server_error(server: dict[str, Any]) -> None:
     assert sum(statuses.values()) >= operations * 10  # it really sent requests
     assert not [code for code in statuses if code >= 500]
     print("fuzz statuses:", dict(sorted(statuses.items())))
+
+
+def test_chained_operations_cause_no_server_error(server: dict[str, Any]) -> None:
+    """Stateful: schemathesis links operations by what one returns and another takes (a
+    photo's id from its creation to its likes, comments and deletion…) and runs random
+    sequences of them; no step may answer 5xx."""
+    api_schema = schemathesis.openapi.from_url(server["url"] + "/openapi.json")
+    # Sessions are the fixture's: a sequence that ends them only makes the rest 401s.
+    api_schema = api_schema.exclude(path_regex="^/api/(me/sessions|sessions/current)")
+    headers = {"Authorization": f"Bearer {server['token']}"}
+    steps: Counter[int] = Counter()
+
+    class Chains(api_schema.as_state_machine()):  # type: ignore[misc]
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"base_url": server["url"], "headers": headers}
+
+        def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
+            steps[response.status_code] += 1
+            assert response.status_code < 500, (
+                f"{case.method} {case.formatted_path} -> {response.status_code}: "
+                f"{response.text[:300]}"
+            )
+
+    Chains.run(
+        settings=settings(
+            max_examples=60,
+            stateful_step_count=8,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
+    print("stateful statuses:", dict(sorted(steps.items())))
+    assert sum(steps.values()) >= 60
+    assert sum(n for code, n in steps.items() if code < 300) >= 20  # chains reached real data
 
 
 def test_openapi_documents_the_error_shape(server: dict[str, Any]) -> None:
