@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from instaclone.data import Table
+from instaclone.data import InvalidCursorError, Table
 from instaclone.domain import (
     AlreadyFollowingError,
     AlreadyLikedError,
@@ -234,5 +234,5 @@ async def test_bad_input_is_refused_clearly(app: InstagramService) -> None:
         await app.get_user_photos(owner, 0)
     with pytest.raises(InvalidInputError, match="cannot update"):
         await app.update_user_profile(owner, {"followerCount": 1000})
-    with pytest.raises(InvalidInputError, match="cursor"):
+    with pytest.raises(InvalidCursorError, match="cursor"):  # 400 invalid_cursor, as lists
         await app.get_user_feed(owner, 10, "v1.forged.cursor")
