@@ -5,8 +5,10 @@ password change ended none)."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 
+from instaclone.domain import InvalidCredentialsError
 from instaclone.domain.accounts import MAX_SESSIONS, SESSION_LIFETIME, token_hash
 from tests.api.conftest import Api, bearer
 from tests.helpers import unique
@@ -108,3 +110,24 @@ async def test_expiry_slides_while_a_session_is_used(api: Api) -> None:
     assert session is not None
     assert session.expires_at >= int(time.time()) + SESSION_LIFETIME - 60
     assert session.last_seen_at is not None and session.last_seen_at > week_ago
+
+
+async def test_log_ins_racing_a_password_change_leave_no_session_behind(api: Api) -> None:
+    user = unique("u").lower()
+    here = await api.sign_up(user)
+    service = api.service
+
+    async def old_password_log_in() -> str | None:
+        try:
+            token, _ = await service.log_in(user, "correct horse")
+            return token
+        except InvalidCredentialsError:
+            return None
+
+    racing = [asyncio.create_task(old_password_log_in()) for _ in range(30)]
+    await asyncio.sleep(0)
+    await service.change_password(user, "correct horse", "brand new secret", keep_token=here)
+    tokens = [t for t in await asyncio.gather(*racing) if t]
+    survivors = [t for t in tokens if await service.session_user(t)]
+    assert survivors == []  # the helper's attack left 9 of 30 alive before
+    assert await service.session_user(here) == user

@@ -90,9 +90,10 @@ class AccountOps(ServiceBase):
         except (VerificationError, InvalidHashError):
             return False
 
-    async def _check_password(self, username: str, password: str) -> str:
-        """The normalized username when the password is right; InvalidCredentialsError
-        otherwise, in the same time whether or not the account exists."""
+    async def _check_password(self, username: str, password: str) -> tuple[str, str]:
+        """The normalized username and the hash that matched when the password is right;
+        InvalidCredentialsError otherwise, in the same time whether or not the account
+        exists."""
         try:
             username = self.username(username)
         except InvalidInputError:
@@ -106,7 +107,7 @@ class AccountOps(ServiceBase):
             raise InvalidCredentialsError("wrong username or password")
         if not isinstance(password, str) or not await self._verify(account.password_hash, password):
             raise InvalidCredentialsError("wrong username or password")
-        return username
+        return username, account.password_hash
 
     async def log_in(
         self,
@@ -117,7 +118,7 @@ class AccountOps(ServiceBase):
     ) -> tuple[str, User]:
         """A new session token and the user; InvalidCredentialsError otherwise. Past
         MAX_SESSIONS live sessions, the oldest are ended."""
-        username = await self._check_password(username, password)
+        username, verified = await self._check_password(username, password)
         user = await self.users.get(username=username).execute()
         if user is None:
             raise InvalidCredentialsError("wrong username or password")
@@ -131,6 +132,14 @@ class AccountOps(ServiceBase):
             client=(client or "")[:MAX_CLIENT] or None,
             last_seen_at=now,
         ).execute()
+        # A password change that ran while this log-in was checking the old password has
+        # already ended the sessions it saw; this one it may not have seen. The change
+        # writes the new hash before it lists sessions, and this session was written before
+        # this read: so either it was ended, or this read sees the new hash and ends it.
+        account = await self.accounts.get(username=username).consistent().execute()
+        if account is None or account.password_hash != verified:
+            await self.sessions.delete(token_hash=token_hash(token)).execute()
+            raise InvalidCredentialsError("wrong username or password")
         sessions = await self.list_sessions(username)
         if len(sessions) > MAX_SESSIONS:
             batch = self.table.batch_write()
@@ -192,7 +201,7 @@ class AccountOps(ServiceBase):
     ) -> int:
         """Set a new password (the current one must be right) and end every other session
         of the user; returns how many ended."""
-        username = await self._check_password(username, current)
+        username, _ = await self._check_password(username, current)
         check_password(new)
         digest = await asyncio.to_thread(self.hasher.hash, new)
         await self.accounts.update(username=username).set("password_hash", digest).execute()
