@@ -15,7 +15,7 @@ from PIL import Image
 from instaclone.api.errors import ApiError
 from instaclone.api.uploads import Renderer
 from instaclone.media import InvalidImageError, render
-from instaclone.media.images import MAX_DECODED_BYTES
+from instaclone.media.images import MAX_DECODE_MEMORY, decode_memory
 from tests.api.conftest import Api, bearer
 from tests.api.test_media import upload
 from tests.helpers import unique
@@ -36,7 +36,7 @@ def test_a_small_png_declaring_a_huge_raster_is_refused_before_decoding() -> Non
     with pytest.raises(InvalidImageError, match="MiB to decode"):
         render(bomb)
     assert time.process_time() - started < 0.5  # refused from the header, not decoded
-    assert MAX_DECODED_BYTES < 6000 * 6000 * 4
+    assert decode_memory(Image.open(io.BytesIO(bomb))) > MAX_DECODE_MEMORY
     ok = render(flat_png((4000, 4000)))  # 64 MB: decoded, shrunk, flattened on white
     assert max(ok.width, ok.height) == 1080
 
@@ -68,3 +68,12 @@ async def test_an_upload_in_a_full_queue_gets_503_and_leaves_nothing(api: Api) -
     assert not list(api.media_root.rglob("*.jpg"))
     photos = await api.client.get(f"/api/users/{user}/photos", headers=bearer(token))
     assert photos.json()["items"] == []
+
+
+def test_a_16_bit_png_is_rendered_not_refused() -> None:
+    out = io.BytesIO()
+    Image.new("I;16", (2000, 1500), 40_000).save(out, "PNG")
+    done = render(out.getvalue())  # was "could not be decoded": thumbnail refuses 16-bit
+    assert (done.width, done.height) == (1080, 810)
+    pixel = Image.open(io.BytesIO(done.large)).convert("L").getpixel((10, 10))
+    assert isinstance(pixel, int) and 100 < pixel < 255  # scaled to 8 bits, not clipped

@@ -1,5 +1,5 @@
 """Reading an uploaded file with a hard size limit, and rendering it with a bounded number
-of decodes at once (each may hold up to images.MAX_DECODED_BYTES)."""
+of decodes at once (each may hold up to images.MAX_DECODE_MEMORY)."""
 
 from __future__ import annotations
 

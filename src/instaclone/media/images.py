@@ -12,10 +12,11 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
 MAX_PIXELS = 40_000_000  # e.g. 8000 × 5000; larger is refused before decoding
-MAX_DECODED_BYTES = 100 * 1024 * 1024
-"""What one decode may hold in memory: pixels × bands × bytes per band, at the size the
-image really decodes to (a JPEG decodes at 1/2, 1/4 or 1/8 scale when that is enough). A
-small PNG can declare a huge raster: 40 Mpx RGBA is 160 MB before any copy."""
+MAX_DECODE_MEMORY = 224 * 1024 * 1024
+DECODE_OVERHEAD = 16 * 1024 * 1024
+"""Codec state, output buffers and the two encoded renditions, whatever the image."""
+"""What one decode may use at its peak, as estimated from the header (decode_memory): a
+small file can declare a huge raster (40 Mpx RGBA is 160 MB before any copy)."""
 LARGE, SMALL = 1080, 320
 QUALITY = 85
 
@@ -47,12 +48,30 @@ def _encode(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
-def decoded_bytes(image: Image.Image) -> int:
-    """Memory of the raster ``image.load()`` will allocate (after any ``draft``)."""
-    bands = len(image.getbands())
-    depth = 2 if image.mode in ("I;16", "I;16B", "I;16L") else 4 if image.mode in ("I", "F") else 1
+def decode_memory(image: Image.Image) -> int:
+    """Peak memory of decoding and shrinking ``image`` (after any ``draft``), modelled on
+    what bench/decode_memory.py measures per format. Pillow keeps 4 bytes a pixel for every
+    multi-band mode (RGB included), 2 for 16-bit, 1 for L and P; anything with alpha is
+    copied once more to resize (premultiplied); 16-bit is widened to 32 bits twice on its
+    way to 8; WebP goes through its decoder's own buffers; and a progressive JPEG keeps
+    every coefficient of the whole image at full size, whatever the draft scale."""
     width, height = image.size
-    return width * height * bands * depth
+    pixels = width * height
+    mode = image.mode
+    if mode.startswith("I;16"):
+        peak = pixels * 2 + pixels * 4 * 2
+    elif mode in ("L", "P", "1"):
+        peak = pixels * 5 // 4
+    elif mode in ("RGB", "YCbCr"):
+        peak = pixels * 4 * 5 // 4
+    else:  # RGBA, LA, CMYK, I, F…
+        peak = pixels * 4 * 5 // 2
+    if image.format == "WEBP":
+        peak = max(peak, pixels * 4 * 4)
+    if image.format == "JPEG" and (image.info.get("progressive") or image.info.get("progression")):
+        full_w, full_h = getattr(image, "_full_size", image.size)
+        peak += full_w * full_h * len(image.getbands()) * 2
+    return peak + DECODE_OVERHEAD
 
 
 def render(data: bytes) -> Renditions:
@@ -68,18 +87,24 @@ def render(data: bytes) -> Renditions:
     if width < 1 or height < 1 or width * height > MAX_PIXELS:
         raise InvalidImageError(f"an image may have at most {MAX_PIXELS:,} pixels")
     if image.format == "JPEG":
+        image._full_size = image.size  # type: ignore[attr-defined]
         # Decode at reduced size straight from the DCT: far less memory and work.
         image.draft("RGB", (LARGE, LARGE))
-    if decoded_bytes(image) > MAX_DECODED_BYTES:
+    need = decode_memory(image)
+    if need > MAX_DECODE_MEMORY:
         raise InvalidImageError(
-            f"this image would take {decoded_bytes(image) >> 20} MiB to decode; at most "
-            f"{MAX_DECODED_BYTES >> 20} MiB (use fewer pixels, or JPEG)"
+            f"this image would take {need >> 20} MiB to decode; at most "
+            f"{MAX_DECODE_MEMORY >> 20} MiB (use fewer pixels, or a baseline JPEG)"
         )
     try:
         image.load()
+        work: Image.Image = image
+        if work.mode in ("I", "F") or work.mode.startswith("I;16"):
+            # 16-bit and float images: scaled to 8 bits (thumbnail cannot resize them).
+            work = work.convert("I").point(lambda value: value * (1 / 256)).convert("L")
         # Shrink first, in place, then turn upright and flatten: no full-size copy is made.
-        image.thumbnail((LARGE, LARGE), Image.Resampling.LANCZOS)
-        oriented = ImageOps.exif_transpose(image)
+        work.thumbnail((LARGE, LARGE), Image.Resampling.LANCZOS)
+        oriented = ImageOps.exif_transpose(work)
         if oriented.mode not in ("RGB", "L"):
             background = Image.new("RGB", oriented.size, "white")
             rgba = oriented.convert("RGBA")
