@@ -31,15 +31,23 @@ from instaclone.settings import Settings
 REPO = Path(__file__).resolve().parents[1]
 
 
-def storm_png(edge: int) -> bytes:
-    """A few hundred KB of PNG that decodes to edge × edge RGBA (edge² × 4 bytes)."""
-    image = Image.new("RGBA", (edge, edge), (240, 120, 40, 200))
+def storm_image(mode: str, size: tuple[int, int], fmt: str) -> bytes:
+    """A small file that decodes to a big raster."""
+    image = Image.new(mode, size, (240, 120, 40, 200)[: len(mode)])
     draw = ImageDraw.Draw(image)
-    for i in range(0, edge, 97):
-        draw.line((0, i, edge, edge - i), fill=(20, 40, 200, 255), width=3)
+    for i in range(0, size[0], 97):
+        draw.line((0, i, size[0], size[1] - i), fill=(20, 40, 200, 255)[: len(mode)], width=3)
     out = io.BytesIO()
-    image.save(out, "PNG", optimize=True)
+    image.save(out, fmt, **({"lossless": True} if fmt == "WEBP" else {"optimize": True}))
     return out.getvalue()
+
+
+STORMS = [
+    ("RGBA", (4000, 4000), "PNG"),  # accepted: the decode limit bounds what it may take
+    ("RGB", (4000, 3000), "WEBP"),  # accepted
+    ("RGBA", (5000, 5000), "PNG"),  # refused now, from the header
+    ("RGBA", (6000, 6000), "PNG"),
+]
 
 
 def memory(pid: int) -> dict[str, int]:
@@ -103,11 +111,11 @@ def main() -> None:
             check=True,
         )
         try:
-            for edge in (5000, 6000):
-                data = storm_png(edge)
+            for mode, (width, height), fmt in STORMS:
+                data = storm_image(mode, (width, height), fmt)
                 print(
-                    f"\n### {args.count} concurrent uploads of a {len(data) // 1024} KB PNG "
-                    f"that decodes to {edge}×{edge} RGBA ({edge * edge * 4 >> 20} MiB)\n"
+                    f"\n### {args.count} concurrent uploads of a {len(data) // 1024} KB {fmt} "
+                    f"that decodes to {width}×{height} {mode}\n"
                 )
                 print("| server | peak RSS MiB | RSS after MiB | statuses | seconds |")
                 print("|---|---|---|---|---|")

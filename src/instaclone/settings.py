@@ -45,6 +45,10 @@ class Settings:
     are taken over after this."""
     trusted_proxies: str | None = None
     """Comma-separated addresses of reverse proxies whose X-Forwarded-For is believed."""
+    body_timeout: float = 30.0
+    """Seconds a request body may stall between two chunks before the request gets 408."""
+    max_connections_per_address: int = 100
+    """Connections one address may hold at once (trusted proxies excepted)."""
     header_timeout: float = 10.0
     """Seconds a client has to send a request's head (slow clients are cut off)."""
     celebrity_followers: int = 10_000
@@ -84,6 +88,8 @@ class Settings:
             not in {"off", "0", "false", "no"},
             pipeline_lease_seconds=float(e.get("INSTACLONE_PIPELINE_LEASE_SECONDS", "20")),
             trusted_proxies=e.get("INSTACLONE_TRUSTED_PROXIES") or None,
+            body_timeout=float(e.get("INSTACLONE_BODY_TIMEOUT", "30")),
+            max_connections_per_address=int(e.get("INSTACLONE_MAX_CONNECTIONS_PER_ADDRESS", "100")),
             header_timeout=float(e.get("INSTACLONE_HEADER_TIMEOUT", "10")),
             celebrity_followers=int(e.get("INSTACLONE_CELEBRITY_FOLLOWERS", "10000")),
         )

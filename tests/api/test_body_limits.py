@@ -106,3 +106,17 @@ async def test_story_fields_are_bounded_with_a_clear_422(api: Api) -> None:
     assert (await api.client.post(url, json=fine, headers=bearer(token))).status_code == 201
     stories = await api.client.get(url, headers=bearer(token))
     assert len(stories.json()["items"]) == 1
+
+
+async def test_an_upload_to_someone_elses_path_is_refused_unread(api: Api) -> None:
+    alice, mallory = unique("a").lower(), unique("m").lower()
+    await api.sign_up(alice)
+    token = await api.sign_up(mallory)
+    body = Feeder(150 * MIB)
+    response = await api.client.post(
+        f"/api/users/{alice}/stories/upload",
+        content=body.__aiter__(),
+        headers={"Content-Type": "multipart/form-data; boundary=xyz", **bearer(token)},
+    )
+    assert response.status_code == 403
+    assert body.sent <= 64 * 1024

@@ -49,3 +49,38 @@ def test_silent_and_trickling_clients_are_cut_off(engine: LocalEngine, tmp_path:
             normal.sendall(b"GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             normal.settimeout(10)
             assert normal.recv(100).startswith(b"HTTP/1.1 200")
+
+
+def test_a_stalled_body_gets_408(engine: LocalEngine, tmp_path: Path) -> None:
+    with live_server(engine.endpoint, tmp_path, INSTACLONE_BODY_TIMEOUT="2") as url:
+        where = urlsplit(url)
+        with socket.create_connection((where.hostname or "", where.port or 80)) as sock:
+            sock.sendall(
+                b"POST /api/accounts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                b"Content-Length: 1000\r\n\r\n{"
+            )  # and then nothing: it was open 45 s and more before
+            sock.settimeout(20)
+            assert sock.recv(200).startswith(b"HTTP/1.1 408")
+
+
+def test_one_address_cannot_take_every_connection(engine: LocalEngine, tmp_path: Path) -> None:
+    env = {"INSTACLONE_MAX_CONNECTIONS_PER_ADDRESS": "20"}
+    with live_server(engine.endpoint, tmp_path, **env) as url:
+        where = urlsplit(url)
+        address = (where.hostname or "", where.port or 80)
+        flood = []
+        try:
+            for _ in range(40):  # from another loopback address than the server's users
+                sock = socket.socket()
+                sock.bind(("127.0.0.2", 0))
+                sock.connect(address)
+                flood.append(sock)
+            refused = sum(1 for sock in flood[20:] if closed_within(sock, 3))
+            assert refused == 20  # past its 20, each new one is closed at once
+            with socket.create_connection(address) as other:  # 127.0.0.1 is still served
+                other.sendall(b"GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                other.settimeout(10)
+                assert other.recv(100).startswith(b"HTTP/1.1 200")
+        finally:
+            for sock in flood:
+                sock.close()

@@ -90,5 +90,10 @@ def create_app(
     docs.install(app)
     app.mount("/static", web.static_files(), name="static")
     app.add_middleware(web.SecurityHeaders)
-    app.add_middleware(BodyLimit, max_upload=MAX_UPLOAD, max_files=MAX_STORY_FRAMES)
+    app.add_middleware(
+        BodyLimit,
+        max_upload=MAX_UPLOAD,
+        max_files=MAX_STORY_FRAMES,
+        body_timeout=settings.body_timeout,
+    )
     return app

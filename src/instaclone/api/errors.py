@@ -86,6 +86,7 @@ def _http_error(request: Request, exc: Exception) -> Response:
         403: "forbidden",
         404: "not_found",
         405: "method_not_allowed",
+        408: "timeout",
         413: "too_large",
     }
     return error_response(

@@ -1,13 +1,15 @@
 """The HTTP server's own limits: uvicorn reads headers for as long as a client cares to
 send them (1,000 connections trickling a header each were held 45 s and more), so a request's
 head must arrive within ``header_timeout`` of the connection or of the previous response, or
-the connection is closed. Slow bodies, TLS and per-client connection caps are a reverse
+the connection is closed; and one address holds at most ``per_address`` connections. A
+body that stalls is cut off by api/limits.py. TLS and request-rate limits are a reverse
 proxy's work (see the README)."""
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from collections import Counter
+from typing import Any, ClassVar
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
@@ -16,8 +18,13 @@ MAX_CONNECTIONS = 2_000
 
 
 class TimedHttpToolsProtocol(HttpToolsProtocol):
-    header_timeout = 10.0
+    header_timeout: ClassVar[float] = 10.0
+    per_address: ClassVar[int] = 100
+    trusted: ClassVar[frozenset[str]] = frozenset()
+    open_by_address: ClassVar[Counter[str]] = Counter()
+    """Per server (server_options makes a subclass): connections open by address."""
     _head_timer: asyncio.TimerHandle | None = None
+    _address: str | None = None
 
     def _arm(self) -> None:
         self._disarm()
@@ -35,6 +42,15 @@ class TimedHttpToolsProtocol(HttpToolsProtocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        address = self.client[0] if self.client else None
+        if address is not None and address not in self.trusted:
+            # One address may not hold every connection the server has: past its share,
+            # its new connections are closed at once, and everyone else is still served.
+            if self.open_by_address[address] >= self.per_address:
+                transport.close()
+                return
+            self.open_by_address[address] += 1
+            self._address = address
         self._arm()
 
     def on_message_begin(self) -> None:
@@ -47,16 +63,33 @@ class TimedHttpToolsProtocol(HttpToolsProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
+        if self._address is not None:
+            self.open_by_address[self._address] -= 1
+            if self.open_by_address[self._address] <= 0:
+                del self.open_by_address[self._address]
+            self._address = None
         super().connection_lost(exc)
 
 
 def server_options(
-    header_timeout: float = 10.0, trusted_proxies: str | None = None
+    header_timeout: float = 10.0,
+    trusted_proxies: str | None = None,
+    per_address: int = 100,
 ) -> dict[str, Any]:
     """uvicorn.Config options for ``instaclone serve``. ``X-Forwarded-For`` is believed only
     from the proxies named (uvicorn believes it from 127.0.0.1 by default, so anyone on the
     machine, or any local process relaying requests, could choose their address)."""
-    protocol = type("HttpProtocol", (TimedHttpToolsProtocol,), {"header_timeout": header_timeout})
+    trusted = frozenset(p.strip() for p in (trusted_proxies or "").split(",") if p.strip())
+    protocol = type(
+        "HttpProtocol",
+        (TimedHttpToolsProtocol,),
+        {
+            "header_timeout": header_timeout,
+            "per_address": per_address,
+            "trusted": trusted,
+            "open_by_address": Counter(),
+        },
+    )
     return {
         "http": protocol,
         "timeout_keep_alive": 5,

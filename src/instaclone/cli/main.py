@@ -124,7 +124,11 @@ async def _serve(settings: Settings, port: int | None) -> None:
             log_level="warning",
             access_log=False,
             server_header=False,
-            **server_options(settings.header_timeout, settings.trusted_proxies),
+            **server_options(
+                settings.header_timeout,
+                settings.trusted_proxies,
+                settings.max_connections_per_address,
+            ),
         )
         server = uvicorn.Server(config)
         print(

@@ -40,7 +40,9 @@ class LocalMediaStore:
 
     def _write(self, key: str, data: bytes) -> None:
         path = self.path_of(key)
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for folder in reversed([path.parent, *path.parent.parents]):
+            if folder == self.root or self.root in folder.parents:
+                folder.mkdir(mode=0o700, exist_ok=True)  # parents too: private like the rest
         tmp = path.with_suffix(path.suffix + ".part")
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
