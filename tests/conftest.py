@@ -24,6 +24,13 @@ def engine_cache() -> Path:
     return Settings.from_env({"INSTACLONE_HOME": str(home)}).home / "engine"
 
 
+def docs_ui() -> Path:
+    """The API docs viewer the product installs (scripts/install), for the tests' servers."""
+    from instaclone.api.docs import ensure_docs
+
+    return ensure_docs(engine_cache().parent)
+
+
 @pytest.fixture(scope="session")
 def jar() -> Path:
     require_java()

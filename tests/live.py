@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from instaclone.engine.local import _die_with_parent, free_port
+from tests.conftest import docs_ui
 
 _tables = itertools.count()
 
@@ -31,6 +32,7 @@ def live_server(endpoint: str, home: Path, **env: str) -> Iterator[str]:
         "INSTACLONE_TABLE": f"live{os.getpid()}x{next(_tables)}",
         "INSTACLONE_FAST_HASHING": "1",
         "INSTACLONE_NO_RATE_LIMITS": "1",
+        "INSTACLONE_DOCS_UI": str(docs_ui()),
         **env,
     }
     log = open(home / "server.log", "wb")  # noqa: SIM115

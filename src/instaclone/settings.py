@@ -37,6 +37,8 @@ class Settings:
     rate_limits: bool = True
     secure_cookies: bool = False
     """Mark cookies Secure (set when serving over HTTPS)."""
+    docs_ui: Path | None = None
+    """Where the vendored Swagger UI is (default: <home>/docs-ui/…)."""
     pipeline_in_process: bool = True
     """``serve`` runs the stream consumer in-process (off when Lambda or a separate
     ``instaclone worker`` does it)."""
@@ -84,6 +86,7 @@ class Settings:
             fast_hashing=_flag(e.get("INSTACLONE_FAST_HASHING")),
             rate_limits=not _flag(e.get("INSTACLONE_NO_RATE_LIMITS")),
             secure_cookies=_flag(e.get("INSTACLONE_SECURE_COOKIES")),
+            docs_ui=Path(e["INSTACLONE_DOCS_UI"]) if e.get("INSTACLONE_DOCS_UI") else None,
             pipeline_in_process=e.get("INSTACLONE_PIPELINE", "in-process").lower()
             not in {"off", "0", "false", "no"},
             pipeline_lease_seconds=float(e.get("INSTACLONE_PIPELINE_LEASE_SECONDS", "20")),

@@ -14,7 +14,7 @@ from instaclone.data import Connection
 from instaclone.domain import SCHEMA, InstagramService
 from instaclone.media import LocalMediaStore
 from instaclone.settings import Settings
-from tests.conftest import new_table
+from tests.conftest import docs_ui, new_table
 
 _ips = itertools.count(1)
 
@@ -37,7 +37,12 @@ class Api:
 
 def fast_settings(tmp: Path, **changes: object) -> Settings:
     base = Settings.from_env({"INSTACLONE_HOME": str(tmp)})
-    options: dict[str, object] = {"fast_hashing": True, "rate_limits": False, **changes}
+    options: dict[str, object] = {
+        "fast_hashing": True,
+        "rate_limits": False,
+        "docs_ui": docs_ui(),
+        **changes,
+    }
     return replace(base, **options)  # type: ignore[arg-type]
 
 

@@ -144,8 +144,12 @@ def test_two_people_share_follow_like_and_comment(
     alice.get_by_label("Image (JPEG, PNG or WebP)").set_input_files(
         picture(tmp_path / "story.jpg", ("#2d6b7a", "#f6e05a"))
     )
+    expect(alice.get_by_label("Caption")).to_be_hidden()  # a story has no caption to lose
     alice.get_by_role("button", name="Share").click()
-    expect(alice.get_by_role("heading", level=1)).to_contain_text(alice_name)
+    # back on Home, her story first in the tray, at once (before the pipeline runs)
+    expect(alice.get_by_role("heading", name="Home")).to_be_visible()
+    expect(alice.locator(".tray a").first).to_have_accessible_name("Your story")
+    shot(alice, "04b-home-your-story")
 
     # -- bob signs up on a phone, follows alice, sees, likes, comments ------------------------
     bob = phone.new_page()
@@ -187,7 +191,8 @@ def test_two_people_share_follow_like_and_comment(
     )
     shot(bob, "07-story-viewer-phone")
     bob.keyboard.press("Escape")
-    expect(bob).to_have_url(f"{server}/u/{alice_name}")
+    expect(bob).to_have_url(f"{server}/")  # back where he started, not on her profile
+    bob.goto(f"/u/{alice_name}")
 
     bob.goto(photo_url)
     bob.get_by_label("Add a comment").fill(XSS_COMMENT)

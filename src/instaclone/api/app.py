@@ -87,7 +87,7 @@ def create_app(
     for module in (accounts, users, photos, stories, feed, media):
         app.include_router(module.router)
     app.include_router(web.router)
-    docs.install(app)
+    docs.install(app, settings.docs_ui or docs.docs_dir(settings.home))
     app.mount("/static", web.static_files(), name="static")
     app.add_middleware(web.SecurityHeaders)
     app.add_middleware(

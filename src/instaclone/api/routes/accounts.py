@@ -9,7 +9,15 @@ from starlette.responses import Response
 
 from instaclone.api.errors import ApiError
 from instaclone.api.routes.params import ItemId
-from instaclone.api.schemas import LogIn, PasswordChange, SessionInfo, SessionOut, SignUp, json
+from instaclone.api.schemas import (
+    Body,
+    LogIn,
+    PasswordChange,
+    SessionInfo,
+    SessionOut,
+    SignUp,
+    json,
+)
 from instaclone.api.security import (
     CSRF_COOKIE,
     SESSION_COOKIE,
@@ -17,6 +25,7 @@ from instaclone.api.security import (
     client_ip,
     csrf_token,
     current_user,
+    optional_user,
     service,
 )
 from instaclone.domain import SESSION_LIFETIME, InstagramService, InvalidCredentialsError, User
@@ -147,6 +156,19 @@ async def log_out(
     response.delete_cookie(SESSION_COOKIE)
     response.delete_cookie(CSRF_COOKIE)
     return response
+
+
+class SessionState(Body):
+    user: User | None = None
+
+
+@router.get("/api/session", response_model=SessionState)
+async def session_state(request: Request, app: Service) -> Response:
+    """Who is signed in: ``{"user": null}`` when nobody is (200 either way, so a page can
+    ask on every load without an error in the browser's console)."""
+    username = await optional_user(request)
+    user = await app.get_user_profile(username) if username else None
+    return json(SessionState(user=user))
 
 
 @router.get("/api/me", response_model=User)

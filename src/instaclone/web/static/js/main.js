@@ -1,0 +1,44 @@
+// instaclone's web app: ES modules over the JSON API, no framework, no build step, nothing
+// from the internet. This file boots it: who is signed in, the header, the router.
+import { api } from "./api/client.js";
+import { go, start } from "./router.js";
+import { onSessionChange, session, setMe } from "./state/session.js";
+import { avatar, enc, h, link } from "./ui/dom.js";
+
+const nav = document.getElementById("nav");
+
+function renderNav() {
+  const me = session.me;
+  if (me) {
+    nav.replaceChildren(
+      link("/", {}, "Home"),
+      link("/upload", {}, "New post"),
+      link(`/u/${enc(me.username)}`, { "aria-label": "Your profile", class: "me" }, avatar(me.username), h("span", { class: "nav-name" }, `@${me.username}`)),
+      h("button", { class: "link", type: "button", onclick: logOut }, "Log out"),
+    );
+  } else {
+    nav.replaceChildren(link("/login", {}, "Log in"), link("/signup", { class: "button primary" }, "Sign up"));
+  }
+}
+
+async function logOut() {
+  try {
+    await api("DELETE", "/api/sessions/current");
+  } catch (error) {
+    // signed out already
+  }
+  setMe(null);
+  go("/login");
+}
+
+onSessionChange(renderNav);
+
+(async function boot() {
+  try {
+    // 200 whether or not someone is signed in: no 401 in the console on every visit.
+    setMe((await api("GET", "/api/session")).user);
+  } catch (error) {
+    setMe(null);
+  }
+  await start();
+})();

@@ -1,0 +1,200 @@
+// A photo with its likes and comments: beside each other on a wide screen.
+import { api, page } from "../api/client.js";
+import { go } from "../router.js";
+import { session } from "../state/session.js";
+import { avatar, countedText, empty, enc, h, link } from "../ui/dom.js";
+import { ago, plural } from "../ui/format.js";
+import { pager } from "../ui/pager.js";
+import { altOf, doubleTapToLike, likeControls, photoHref, photoPath } from "../ui/photo-card.js";
+import { toast } from "../ui/toast.js";
+
+// A button that runs `action` once at a time: disabled while it runs (no double posts).
+function busyButton(attrs, label, action) {
+  const button = h("button", { type: "button", ...attrs }, label);
+  button.addEventListener("click", async () => {
+    if (button.disabled) return;
+    button.disabled = true;
+    try {
+      await action();
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return button;
+}
+
+export async function render(view, owner, photoId) {
+  let photo;
+  try {
+    photo = await api("GET", `/api/users/${enc(owner)}/photos/${enc(photoId)}`, undefined, { signal: view.signal });
+  } catch (error) {
+    if (error.status !== 404 && error.status !== 422) throw error;
+    view.setTitle("Not found");
+    view.container.append(empty("This photo isn't here", h("p", {}, "It may have been deleted, or the link is wrong."), link(`/u/${enc(owner)}`, {}, `See @${owner}'s profile`)));
+    return;
+  }
+  view.setTitle(`Photo by @${photo.username}`, true);
+  const me = session.me;
+  const isOwner = me && me.username === photo.username;
+  const likers = h("p", { class: "muted", id: "likers" });
+  async function refreshLikers() {
+    const result = await api("GET", `${photoPath(photo)}/likes?limit=3`, undefined, { signal: view.signal });
+    likers.replaceChildren();
+    if (!result.items.length) return likers.append("No likes yet.");
+    likers.append("Liked by ");
+    result.items.forEach((user, i) => likers.append(i ? ", " : "", link(`/u/${enc(user.username)}`, {}, user.username)));
+    const others = likes.count() - result.items.length;
+    if (others > 0) likers.append(" and ", link(`${photoHref(photo)}/likes`, {}, plural(others, "other", "others")));
+    else if (result.cursor) likers.append(" · ", link(`${photoHref(photo)}/likes`, {}, "everyone"));
+  }
+  const likes = likeControls(photo, () => refreshLikers().catch(() => {}));
+  likes.count = () => Number(likes.element.querySelector(".count").textContent.replace(/\D/g, "")) || 0;
+
+  const comments = h("ul", { class: "comments", "aria-label": "Comments" });
+  let total = photo.commentCount;
+  const heading = h("h2", {}, plural(total, "comment", "comments"));
+  const setTotal = (n) => {
+    total = n;
+    heading.textContent = plural(n, "comment", "comments");
+  };
+
+  function commentItem(comment) {
+    const author = comment.commentingUsername;
+    const body = h("span", { class: "body" }, comment.content);
+    const li = h("li", {}, avatar(author), link(`/u/${enc(author)}`, {}, h("strong", {}, author)), body, h("span", { class: "muted" }, ago(comment.createdAt)));
+    const path = `${photoPath(photo)}/comments/${enc(comment.commentId)}`;
+    if (me && me.username === author) {
+      li.append(
+        h("button", {
+          class: "link", type: "button", "aria-label": `Edit comment by ${author}`,
+          onclick: () => {
+            const { field, text } = countedText("Edit comment", { name: "content", required: true, value: comment.content });
+            const save = h("button", { type: "submit", class: "primary" }, "Save");
+            const form = h(
+              "form",
+              {
+                class: "body",
+                onsubmit: async (e) => {
+                  e.preventDefault();
+                  if (save.disabled) return;
+                  save.disabled = true;
+                  try {
+                    const updated = await api("PATCH", path, { content: text.value });
+                    comment.content = updated.content;
+                    body.textContent = updated.content;
+                    form.replaceWith(body);
+                  } catch (error) {
+                    toast(error.message);
+                  } finally {
+                    save.disabled = false;
+                  }
+                },
+              },
+              field,
+              save,
+              " ",
+              h("button", { type: "button", onclick: () => form.replaceWith(body) }, "Cancel"),
+            );
+            body.replaceWith(form);
+            text.focus();
+          },
+        }, "Edit"),
+      );
+    }
+    if (me && (me.username === author || isOwner)) {
+      li.append(
+        busyButton({ class: "link danger", "aria-label": `Delete comment by ${author}` }, "Delete", async () => {
+          if (!confirm("Delete this comment?")) return;
+          try {
+            await api("DELETE", path);
+            li.remove();
+            setTotal(total - 1);
+          } catch (error) {
+            toast(error.message);
+          }
+        }),
+      );
+    }
+    return li;
+  }
+
+  const { next, footer, watch } = pager(
+    view,
+    (cursor, signal) => api("GET", page(`${photoPath(photo)}/comments`, 20, cursor), undefined, { signal }).then((r) => ({ ...r, items: r.items.map(commentItem) })),
+    comments,
+    { label: "More comments" },
+  );
+  comments.append(...(await next()));
+
+  let addForm = h("p", { class: "muted" }, link(`/login?next=${enc(location.pathname)}`, {}, "Log in"), " to comment.");
+  if (me) {
+    const { field, text } = countedText("Add a comment", { name: "content", required: true });
+    const post = h("button", { type: "submit", class: "primary" }, "Post");
+    addForm = h(
+      "form",
+      {
+        class: "stack",
+        onsubmit: async (e) => {
+          e.preventDefault();
+          if (post.disabled) return; // a double click posts once
+          post.disabled = true;
+          try {
+            const created = await api("POST", `${photoPath(photo)}/comments`, { content: text.value });
+            comments.append(commentItem(created));
+            setTotal(total + 1);
+            text.value = "";
+            text.dispatchEvent(new Event("input"));
+          } catch (error) {
+            toast(error.message);
+          } finally {
+            post.disabled = false;
+          }
+        },
+      },
+      field,
+      post,
+    );
+  }
+
+  const remove = isOwner
+    ? busyButton({ class: "danger" }, "Delete photo", async () => {
+        if (!confirm("Delete this photo, its likes and its comments?")) return;
+        try {
+          await api("DELETE", photoPath(photo));
+          toast("Photo deleted");
+          go(`/u/${enc(photo.username)}`, { replace: true });
+        } catch (error) {
+          toast(error.message);
+        }
+      })
+    : null;
+
+  const frame = h("div", { class: "frame" }, h("img", { class: "photo-img", src: photo.url, alt: altOf(photo) }));
+  doubleTapToLike(frame, likes.like);
+  view.container.append(
+    h(
+      "article",
+      { class: "card photo-page" },
+      frame,
+      h(
+        "div",
+        { class: "side" },
+        h("div", { class: "card-head" }, avatar(photo.username), link(`/u/${enc(photo.username)}`, {}, h("strong", {}, photo.username)), h("span", { class: "muted" }, ago(photo.createdAt))),
+        h(
+          "div",
+          { class: "card-body" },
+          likes.element,
+          likers,
+          photo.caption ? h("p", { id: "caption", class: "caption" }, h("strong", {}, photo.username), " ", photo.caption) : null,
+          heading,
+          comments,
+          footer,
+          addForm,
+          remove,
+        ),
+      ),
+    ),
+  );
+  watch();
+  await refreshLikers();
+}

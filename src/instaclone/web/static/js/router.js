@@ -1,0 +1,158 @@
+// Pages by path, loaded as modules when first visited. Each visit is a "view": its own
+// container, an AbortSignal for its requests, and clean-ups for its timers and listeners,
+// all ended when the reader leaves; so a page left half-loaded never draws over the next
+// one, and a story left after one second records nothing more. A page that opts in
+// (`view.keep = true`) is kept when left and put back as it was, scroll position included,
+// when the reader comes back with Back.
+import { h, link, empty } from "./ui/dom.js";
+import { session } from "./state/session.js";
+
+const routes = [
+  [/^\/$/, "home"],
+  [/^\/login$/, "login"],
+  [/^\/signup$/, "signup"],
+  [/^\/upload$/, "upload"],
+  [/^\/u\/([^/]+)$/, "profile"],
+  [/^\/u\/([^/]+)\/(followers|following)$/, "people"],
+  [/^\/p\/([^/]+)\/([^/]+)$/, "photo"],
+  [/^\/p\/([^/]+)\/([^/]+)\/likes$/, "likers"],
+  [/^\/stories\/([^/]+)$/, "stories"],
+];
+
+const main = document.getElementById("main");
+const kept = new Map(); // history key -> { view, scrollY }
+let current = null;
+let counter = 0;
+
+function key() {
+  if (!history.state || !history.state.key) {
+    history.replaceState({ ...(history.state || {}), key: `k${Date.now()}${counter++}` }, "");
+  }
+  return history.state.key;
+}
+
+class View {
+  constructor(path) {
+    this.path = path;
+    this.container = h("div", { class: "view" });
+    this.controller = new AbortController();
+    this.signal = this.controller.signal;
+    this.cleanups = [];
+    this.resumes = [];
+    this.keep = false;
+    this.wide = false;
+    this.title = "";
+  }
+  get alive() {
+    return current === this;
+  }
+  onCleanup(fn) {
+    this.cleanups.push(fn);
+  }
+  onResume(fn) {
+    this.resumes.push(fn);
+  }
+  setTitle(title, wide = false) {
+    this.title = title;
+    this.wide = wide;
+    if (this.alive) show(this);
+  }
+  leave() {
+    this.controller.abort();
+    this.cleanups.splice(0).forEach((fn) => fn());
+  }
+  resume() {
+    this.controller = new AbortController();
+    this.signal = this.controller.signal;
+    this.resumes.forEach((fn) => fn());
+  }
+}
+
+function show(view) {
+  document.title = view.title ? `${view.title} · instaclone` : "instaclone";
+  main.className = view.wide ? "wide" : "";
+}
+
+function leaveCurrent() {
+  if (!current) return;
+  if (current.keep) {
+    kept.set(current.key, { view: current, scrollY: window.scrollY });
+    if (kept.size > 10) kept.delete(kept.keys().next().value); // the oldest goes
+  }
+  current.leave();
+}
+
+export async function render({ restore = false } = {}) {
+  const path = location.pathname;
+  const historyKey = key();
+  leaveCurrent();
+  const saved = restore ? kept.get(historyKey) : null;
+  if (saved) {
+    current = saved.view;
+    current.key = historyKey;
+    main.replaceChildren(current.container);
+    show(current);
+    current.resume();
+    requestAnimationFrame(() => window.scrollTo(0, saved.scrollY));
+    return;
+  }
+  const view = new View(path);
+  view.key = historyKey;
+  current = view;
+  main.replaceChildren(view.container);
+  document.body.classList.add("loading");
+  try {
+    for (const [pattern, name] of routes) {
+      const match = path.match(pattern);
+      if (!match) continue;
+      const module = await import(`./pages/${name}.js`);
+      if (!view.alive) return;
+      await module.render(view, ...match.slice(1).map(decodeURIComponent));
+      return;
+    }
+    view.setTitle("Not found");
+    view.container.append(empty("Page not found", h("p", {}, "There is nothing at this address."), link("/", {}, "Go home")));
+  } catch (error) {
+    if (error.name === "AbortError" || !view.alive) return;
+    view.setTitle("Error");
+    view.container.replaceChildren(
+      empty(error.status === 404 ? "Not found" : "Something went wrong", h("p", {}, error.message), link("/", {}, "Go home")),
+    );
+  } finally {
+    if (view.alive) {
+      document.body.classList.remove("loading");
+      show(view);
+    }
+  }
+}
+
+export function go(path, { replace = false } = {}) {
+  leaveCurrent();
+  current = null;
+  // fromApp: this entry was reached inside the app, so Back leads somewhere of ours.
+  const fromApp = replace ? Boolean(history.state && history.state.fromApp) : true;
+  const state = { key: `k${Date.now()}${counter++}`, fromApp };
+  if (replace) history.replaceState(state, "", path);
+  else history.pushState(state, "", path);
+  window.scrollTo(0, 0);
+  return render().then(() => main.focus({ preventScroll: true }));
+}
+
+// Pages that need a session send the reader to log in, and back here afterwards.
+export function needSignIn() {
+  if (session.me) return false;
+  go(`/login?next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true });
+  return true;
+}
+
+export function start() {
+  history.scrollRestoration = "manual";
+  document.addEventListener("click", (event) => {
+    const a = event.target.closest("a[data-link]");
+    if (!a || event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+    event.preventDefault();
+    go(a.getAttribute("href"));
+  });
+  window.addEventListener("popstate", () => render({ restore: true }));
+  return render();
+}

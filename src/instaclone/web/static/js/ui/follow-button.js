@@ -1,0 +1,38 @@
+// Follow / Following: disabled while its request runs; unfollowing asks first.
+import { api } from "../api/client.js";
+import { needSignIn } from "../router.js";
+import { session } from "../state/session.js";
+import { enc, h } from "./dom.js";
+import { toast } from "./toast.js";
+
+export function followButton(username, following, onChange = () => {}) {
+  const button = h("button", { type: "button" });
+  const show = () => {
+    button.textContent = following ? "Following" : "Follow";
+    button.className = following ? "" : "primary";
+    button.setAttribute("aria-pressed", String(following));
+  };
+  button.addEventListener("click", async () => {
+    if (needSignIn() || button.disabled) return;
+    if (following && !confirm(`Unfollow @${username}? Their posts will leave your feed.`)) return;
+    button.disabled = true;
+    try {
+      await api(following ? "DELETE" : "PUT", `/api/users/${enc(session.me.username)}/following/${enc(username)}`);
+      following = !following;
+      show();
+      onChange(following);
+    } catch (error) {
+      toast(error.message);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  show();
+  return button;
+}
+
+export async function isFollowing(username, signal) {
+  const me = session.me;
+  if (!me || me.username === username) return null;
+  return (await api("GET", `/api/users/${enc(me.username)}/following/${enc(username)}`, undefined, { signal })).following;
+}

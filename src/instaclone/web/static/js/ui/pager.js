@@ -1,0 +1,53 @@
+// Pages of a list by the API's cursors: the next page loads as the end of the list comes
+// into view, with a visible button as well (keyboard users, and a fallback); a failed load
+// says so and can be retried, and never leaves the button stuck.
+import { h } from "./dom.js";
+
+export function pager(view, load, container, { label = "Load more" } = {}) {
+  const button = h("button", { type: "button", class: "more" }, label);
+  const status = h("p", { class: "error", role: "alert" });
+  const footer = h("div", { class: "pager" }, status, button);
+  let cursor = null;
+  let loading = false;
+  let done = false;
+
+  async function next() {
+    if (loading || done) return [];
+    loading = true;
+    button.disabled = true;
+    button.textContent = "Loading…";
+    status.textContent = "";
+    try {
+      const result = await load(cursor, view.signal);
+      cursor = result.cursor;
+      done = !cursor;
+      return result.items;
+    } catch (error) {
+      if (error.name !== "AbortError") {
+        status.textContent = `${error.message} `;
+        button.textContent = "Try again";
+      }
+      return [];
+    } finally {
+      loading = false;
+      button.disabled = false;
+      if (button.textContent === "Loading…") button.textContent = label;
+      button.hidden = done;
+    }
+  }
+
+  const more = async () => container.append(...(await next()));
+  button.addEventListener("click", more);
+  let observer = null;
+  const watch = () => {
+    if (!("IntersectionObserver" in window)) return;
+    observer = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting) && !loading && !done && !status.textContent) more();
+    }, { rootMargin: "400px" });
+    observer.observe(footer);
+  };
+  const unwatch = () => observer && observer.disconnect();
+  view.onCleanup(unwatch);
+  view.onResume(watch);
+  return { next, footer, watch };
+}
