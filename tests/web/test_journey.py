@@ -4,29 +4,18 @@ Screenshots of every page go to test-artifacts/screenshots/."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from instaclone.engine import LocalEngine
 from tests.helpers import unique
 from tests.live import live_server
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "correct horse battery"
 XSS_NAME = 'Alice "><img src=x onerror=alert(1)>'
 XSS_CAPTION = "Sunset <script>window.__xss = 1; alert('caption')</script>"
@@ -37,14 +26,6 @@ XSS_COMMENT = "<img src=x onerror=alert(2)> nice light!"
 def server(engine: LocalEngine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with live_server(engine.endpoint, tmp_path_factory.mktemp("web")) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield launched
-        launched.close()
 
 
 def picture(path: Path, colors: tuple[str, str]) -> Path:

@@ -42,6 +42,16 @@ export async function render(view) {
   view.keep = true;
   const [stories] = await Promise.all([api("GET", "/api/stories/tray?limit=50", undefined, { signal: view.signal })]);
   view.container.append(tray(stories.items), h("h1", {}, "Home"));
+  // Back from a story: its ring turns "seen" on the kept page too.
+  view.onResume(() => {
+    for (const entry of stories.items) {
+      if (!isSeen(entry.storyId)) continue;
+      view.container.querySelectorAll(`.tray a[href^="/stories/${enc(entry.username)}"]`).forEach((a) => {
+        a.classList.add("seen");
+        a.querySelector(".avatar").classList.add("seen");
+      });
+    }
+  });
   const feed = h("div", { id: "feed" });
   const { next, footer, watch } = pager(
     view,
