@@ -242,3 +242,17 @@ def test_a_restarted_engine_comes_back_on_the_same_port(home: Path) -> None:
     # where a running server still looks for it (tests/api/test_resilience.py shows the
     # server recovering when the engine answers on its port again)
     assert json.loads((home / "engine.json").read_text())["port"] == port
+
+
+def test_serve_on_a_busy_port_says_so_before_starting(home: Path) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        out = _cli(home, "serve", "--port", str(port))
+    assert out.returncode == 1
+    assert f"port {port}" in out.stderr and "--port" in out.stderr
+    assert "serving on" not in out.stdout
+    assert not (home / "engine.json").exists()  # nothing was started

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import signal
+import socket
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -206,7 +207,27 @@ def _worker_cmd(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(_worker(settings, args))
 
 
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
 def _serve_cmd(settings: Settings, args: argparse.Namespace) -> int:
+    port = args.port if args.port is not None else settings.port
+    if not _port_free(settings.host, port):
+        from instaclone.engine.local import free_port
+
+        print(
+            f"instaclone: port {port} on {settings.host} is in use (another instaclone, or "
+            f"another program). Run `instaclone serve --port {free_port()}`, or stop the other.",
+            file=sys.stderr,
+        )
+        return 1
     asyncio.run(_serve(settings, args.port))
     return 0
 
