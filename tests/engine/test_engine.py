@@ -195,13 +195,14 @@ def test_demo_runs_the_seed_examples_twice(home: Path) -> None:
         out = _cli(home, "demo")
         assert out.returncode == 0, out.stderr
     text = out.stdout
-    assert "Juan Carlos Bondi 0" in text
+    assert "name: Juan Carlos Bondi, followers: 0" in text
     assert "Already liked" in text and "Already liked this photo" in text
     assert "Alice Liddell: Updated: Amazing photo! Love the composition!" in text
     assert "2 followers" in text and "Following 2 users" in text
     assert "bob: A happy tree" in text
     assert "2 likes, 2 comments" in text and "3 photos" in text
-    assert "page 2: ['Sunset at the beach!']" in text
+    assert "page 2: 'Sunset at the beach!'" in text
+    assert "{" not in text  # labelled lines, not raw Python values
     assert not (home / "engine.json").exists()  # its engine stopped with it
 
 
@@ -256,3 +257,31 @@ def test_serve_on_a_busy_port_says_so_before_starting(home: Path) -> None:
     assert f"port {port}" in out.stderr and "--port" in out.stderr
     assert "serving on" not in out.stdout
     assert not (home / "engine.json").exists()  # nothing was started
+
+
+def test_demo_into_app_fills_the_apps_own_table_once(home: Path) -> None:
+    first = _cli(home, "demo", "--into-app")
+    assert first.returncode == 0, first.stderr
+    assert "added 5 people" in first.stdout and "instaclone demo" in first.stdout
+    assert "5/" in first.stderr or "[#" in first.stderr  # a progress bar
+    again = _cli(home, "demo", "--into-app")
+    assert again.returncode == 0 and "there already" in again.stdout
+
+    async def look() -> tuple[int, int, int]:
+        from instaclone.runtime import connect
+        from instaclone.settings import Settings
+
+        settings = Settings.from_env({"INSTACLONE_HOME": str(home)})
+        async with connect(settings) as app:
+            feed = await app.get_user_feed("maya", 30)
+            tray = await app.get_story_tray("maya")
+            profile = await app.get_user_profile("theo")
+            assert profile is not None
+            return len(feed.items), len(tray.items), profile.photo_count
+
+    import asyncio
+
+    feed, tray, photos = asyncio.run(look())
+    assert feed == 15  # her 3 and the 12 of the 4 people she follows
+    assert tray == 3 and photos == 3
+    assert len(list((home / "media" / "photos").rglob("*.jpg"))) == 5 * 3 * 2

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from instaclone.domain import AlreadyLikedError, InstagramService
+from instaclone.events.worker import drain
 from instaclone.runtime import instagram_table, open_connection
 from instaclone.settings import Settings
 
@@ -35,7 +36,7 @@ async def walk_through(app: InstagramService) -> None:
         await app.create_user(username, name)
     user = await app.get_user_profile("juanca")
     assert user is not None
-    print(user.name, user.follower_count)
+    print(f"name: {user.name}, followers: {user.follower_count}")
     user = await app.update_user_profile("juanca", {"name": "Juan Carlos Bondi - Photographer"})
     print("updated:", user.name)
 
@@ -43,14 +44,14 @@ async def walk_through(app: InstagramService) -> None:
     photo = await app.create_photo(
         "juanca", "https://photos.app.goo.gl/abcd1234", "Sunset at the beach!"
     )
-    print(photo.photo_id, "(auto-generated ULID)")
+    print(f"photo id: {photo.photo_id} (a ULID, made for it)")
     for i, caption in enumerate(["Morning coffee", "City lights"], start=1):
         await app.create_photo("juanca", f"https://photos.example/{i}.jpg", caption)
     got = await app.get_photo("juanca", photo.photo_id)
     assert got is not None
-    print(got.url, got.likes_count)
+    print(f"fetched: {got.url}, likes: {got.likes_count}")
     for p in await app.get_user_photos("juanca", 12):
-        print(p.url, p.caption, p.created_at.isoformat() if p.created_at else "")
+        print(f"  {p.caption!r} at {p.url}, posted {p.created_at:%Y-%m-%d %H:%M}")
 
     section("Likes")
     await app.like_photo(photo.photo_id, "juanca", "alice")
@@ -58,11 +59,11 @@ async def walk_through(app: InstagramService) -> None:
     has_liked = await app.has_user_liked_photo(photo.photo_id, "alice")
     print("Already liked" if has_liked else "Not liked yet")
     for liker in await app.get_photo_likes(photo.photo_id, 20):
-        print(liker.username, liker.name)
+        print(f"  liked by @{liker.username} ({liker.name})")
     try:  # the seed's likePhotoSafely
         await app.like_photo(photo.photo_id, "juanca", "alice")
     except AlreadyLikedError:
-        print({"success": False, "error": "Already liked this photo"})
+        print("liking again: refused (Already liked this photo)")
 
     section("Comments")
     comment = await app.comment_on_photo(
@@ -85,7 +86,7 @@ async def walk_through(app: InstagramService) -> None:
     followers = await app.get_followers("juanca", 20)
     print(f"{len(followers)} followers")
     for u in followers:
-        print(u.username, u.name)
+        print(f"  follower: @{u.username} ({u.name})")
     following = await app.get_following("alice", 20)
     print(f"Following {len(following)} users")
     print("Following" if await app.is_following("alice", "juanca") else "Not following")
@@ -98,14 +99,14 @@ async def walk_through(app: InstagramService) -> None:
             {"url": "https://cdn.example.com/img1.jpg", "duration": 3, "mediaType": "image"},
         ],
     )
-    print(story.story_id, "(auto-generated ULID)")
-    print(story.frames[0].url)
+    print(f"story id: {story.story_id}, first frame: {story.frames[0].url}")
     await app.increment_story_views("juanca", story.story_id)
     for s in await app.get_user_stories("juanca"):
         print(f"Story {s.story_id}: {len(s.frames)} frame(s), {s.view_count} view(s)")
 
     section("Feed (alice)")
     await app.create_photo("bob", "https://photos.example/bob.jpg", "A happy tree")
+    await drain(app)  # the event pipeline puts it in alice's feed
     feed = await app.get_user_feed("alice", 20)
     for p in feed.items:
         print(f"{p.username}: {p.caption}")
@@ -125,17 +126,18 @@ async def walk_through(app: InstagramService) -> None:
 
     section("Search and pagination")
     popular = await app.search_user_photos("juanca", 1)
-    print(f"photos with more than 1 like: {[p.caption for p in popular]}")
+    print("photos with more than 1 like:", ", ".join(repr(p.caption) for p in popular))
     page1 = await app.get_user_photos_paginated("juanca", 2)
-    print("page 1:", [p.caption for p in page1.items])
+    print("page 1:", ", ".join(repr(p.caption) for p in page1.items))
     if page1.cursor:
         page2 = await app.get_user_photos_paginated("juanca", 2, page1.cursor)
-        print("page 2:", [p.caption for p in page2.items])
+        print("page 2:", ", ".join(repr(p.caption) for p in page2.items))
     comments_page = await app.get_photo_comments_paginated(photo.photo_id, 1)
-    print("first comment page:", [c.content for c in comments_page.items])
+    print("first comment page:", ", ".join(repr(c.content) for c in comments_page.items))
 
     section("Clean-up the seed lacked")
     await app.delete_photo("juanca", photo.photo_id)
     left = await app.get_user_profile("juanca")
     assert left is not None
+    await drain(app)  # the pipeline removes its likes, comments and feed entries
     print(f"deleted the photo with its likes and comments; {left.photo_count} photos left")

@@ -233,9 +233,35 @@ def _serve_cmd(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _demo_cmd(settings: Settings, args: argparse.Namespace) -> int:
+    if args.into_app:
+        return asyncio.run(_sample(settings))
     from instaclone.cli.demo import run_demo
 
     asyncio.run(run_demo(settings))
+    return 0
+
+
+async def _sample(settings: Settings) -> int:
+    from instaclone.api.app import media_store
+    from instaclone.cli.sample import PASSWORD, PEOPLE, seed_app
+    from instaclone.events.consumer import ShardBusyError
+    from instaclone.events.worker import consumer
+
+    async with connect(settings) as app:
+        made = await seed_app(app, media_store(settings))
+        worker = consumer(app, lease_seconds=settings.pipeline_lease_seconds)
+        try:
+            await worker.drain(within=30)  # feeds and trays filled by the event pipeline
+        except ShardBusyError:
+            print("(a running server's pipeline is filling the feeds)")
+        finally:
+            await worker.close()
+    names = ", ".join(f"@{u}" for u, _, _ in PEOPLE)
+    if made:
+        print(f"added {len(made)} people to the app: {names}")
+    else:
+        print(f"the sample people are there already: {names}")
+    print(f"log in as any of them with the password {PASSWORD!r}, or sign up and follow them")
     return 0
 
 
@@ -268,6 +294,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser(
         "demo", help="walk through the seed's examples on a demo table (recreated each run)"
+    )
+    demo.add_argument(
+        "--into-app",
+        action="store_true",
+        help="instead, add a few sample people with photos, stories, follows, likes and "
+        "comments to the app's own table, to see the web app alive",
     )
     demo.set_defaults(run=_demo_cmd)
 
