@@ -33,6 +33,7 @@ def live_server(endpoint: str, home: Path, **env: str) -> Iterator[str]:
         "INSTACLONE_FAST_HASHING": "1",
         "INSTACLONE_NO_RATE_LIMITS": "1",
         "INSTACLONE_DOCS_UI": str(docs_ui()),
+        "INSTACLONE_FETCH_HOSTS": "none",  # the fuzz and the browser reach no other site
         **env,
     }
     log = open(home / "server.log", "wb")  # noqa: SIM115

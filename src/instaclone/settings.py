@@ -37,6 +37,9 @@ class Settings:
     rate_limits: bool = True
     secure_cookies: bool = False
     """Mark cookies Secure (set when serving over HTTPS)."""
+    fetch_hosts: str | None = None
+    """Where photos "from a URL" may be fetched: unset, any public host; ``none``, nowhere;
+    or a comma-separated list of host[:port] (tests name a stand-in server)."""
     docs_ui: Path | None = None
     """Where the vendored Swagger UI is (default: <home>/docs-ui/…)."""
     pipeline_in_process: bool = True
@@ -86,6 +89,7 @@ class Settings:
             fast_hashing=_flag(e.get("INSTACLONE_FAST_HASHING")),
             rate_limits=not _flag(e.get("INSTACLONE_NO_RATE_LIMITS")),
             secure_cookies=_flag(e.get("INSTACLONE_SECURE_COOKIES")),
+            fetch_hosts=e.get("INSTACLONE_FETCH_HOSTS"),
             docs_ui=Path(e["INSTACLONE_DOCS_UI"]) if e.get("INSTACLONE_DOCS_UI") else None,
             pipeline_in_process=e.get("INSTACLONE_PIPELINE", "in-process").lower()
             not in {"off", "0", "false", "no"},

@@ -41,6 +41,7 @@ def fast_settings(tmp: Path, **changes: object) -> Settings:
         "fast_hashing": True,
         "rate_limits": False,
         "docs_ui": docs_ui(),
+        "fetch_hosts": "none",  # tests reach no other site; test_url_photos names its own
         **changes,
     }
     return replace(base, **options)  # type: ignore[arg-type]

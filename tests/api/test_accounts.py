@@ -83,7 +83,7 @@ async def test_cookie_sessions_need_the_csrf_token_for_writes(api: Api) -> None:
     session_cookie = next(c for c in cookies if c.startswith("session="))
     assert "HttpOnly" in session_cookie and "SameSite=lax" in session_cookie
     assert (await api.client.get("/api/me")).status_code == 200  # the cookie alone reads
-    body = {"url": "https://x.example/p.jpg"}
+    body = {"url": "/static/favicon.svg"}
     refused = await api.client.post(f"/api/users/{name}/photos", json=body)
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "csrf"
     csrf = api.client.cookies["csrf"]
@@ -150,7 +150,7 @@ async def test_a_planted_csrf_cookie_or_another_sessions_token_is_refused(api: A
     await api.client.post(
         "/api/accounts", json={"username": victim, "name": "V", "password": "correct horse"}
     )
-    body = {"url": "https://x.example/p.jpg"}
+    body = {"url": "/static/favicon.svg"}
     session = api.client.cookies["session"]
     for planted in ("attacker-chosen", others_csrf):
         api.client.cookies.set("csrf", planted)  # as a sibling subdomain or a MITM could

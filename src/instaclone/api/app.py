@@ -21,6 +21,7 @@ from instaclone.api.security import RateLimit
 from instaclone.api.uploads import Renderer
 from instaclone.domain import InstagramService
 from instaclone.media import LocalMediaStore, MediaStore, S3MediaStore
+from instaclone.media.fetch import FetchPolicy
 from instaclone.settings import Settings
 
 MAX_UPLOAD = 15 * 1024 * 1024
@@ -71,6 +72,7 @@ def create_app(
     app.state.media = media_root or media_store(settings)
     app.state.max_upload = MAX_UPLOAD
     app.state.renderer = Renderer()
+    app.state.fetch_policy = FetchPolicy.from_setting(settings.fetch_hosts)
     app.state.csrf_key = settings.secret()
     app.state.limits = (
         {

@@ -23,7 +23,9 @@ from instaclone.api.security import same_user
 from instaclone.api.uploads import read_upload
 from instaclone.data import new_ulid
 from instaclone.domain import Comment, CommentWithUser, Like, Photo, PhotoDetails, User
-from instaclone.media import MediaStore
+from instaclone.domain.service import InstagramService
+from instaclone.media import MediaStore, Renditions
+from instaclone.media.fetch import FetchError, fetch_image
 
 router = APIRouter(tags=["photos"])
 
@@ -43,11 +45,43 @@ async def list_photos(
 
 @router.post("/api/users/{username}/photos", status_code=201, response_model=Photo)
 async def create_photo_from_url(
-    username: Username, body: PhotoFromUrl, app: Service, me: Me
+    username: Username, body: PhotoFromUrl, request: Request, app: Service, me: Me
 ) -> Response:
-    """A photo hosted elsewhere, as in the seed."""
+    """A photo from a URL, as in the seed. An http(s) image is fetched once by the server
+    (public addresses only, no redirects, the upload's size limit) and then checked,
+    rendered and served like an upload: viewers never call the other site. A path on this
+    site is kept as it is."""
     same_user(me, username, "post photos here")
-    return json(await app.create_photo(me, body.url, body.caption), 201)
+    if not body.url.lower().startswith(("http://", "https://")):
+        return json(await app.create_photo(me, body.url, body.caption), 201)
+    try:
+        data = await fetch_image(
+            body.url, request.app.state.fetch_policy, request.app.state.max_upload
+        )
+    except FetchError as error:
+        raise ApiError(422, "invalid_url", str(error)) from None
+    return json(await store_photo(request, app, me, data, body.caption), 201)
+
+
+async def store_photo(
+    request: Request, app: InstagramService, me: str, data: bytes, caption: str | None
+) -> Photo:
+    """Check and render an image, store its renditions, then the photo (files removed if the
+    photo cannot be written)."""
+    renditions: Renditions = await request.app.state.renderer.render(data)
+    photo_id = new_ulid()
+    store = media(request)
+    base = f"photos/{me}/{photo_id}"
+    keys = [f"{base}.jpg", f"{base}_320.jpg"]
+    try:
+        url = await store.put(keys[0], renditions.large, renditions.content_type)
+        thumb = await store.put(keys[1], renditions.small, renditions.content_type)
+        return await app.create_photo(
+            me, url, caption, thumbnail_url=thumb, photo_id=photo_id, media_keys=keys
+        )
+    except Exception:
+        await store.delete(keys)  # nothing left behind
+        raise
 
 
 @router.post("/api/users/{username}/photos/upload", status_code=201, response_model=Photo)
@@ -62,20 +96,7 @@ async def upload_photo(
     """Upload an image: stored as a 1080 px and a 320 px JPEG, EXIF removed."""
     same_user(me, username, "post photos here")
     data = await read_upload(file, request.app.state.max_upload)
-    renditions = await request.app.state.renderer.render(data)
-    photo_id = new_ulid()
-    store = media(request)
-    base = f"photos/{me}/{photo_id}"
-    keys = [f"{base}.jpg", f"{base}_320.jpg"]
-    try:
-        url = await store.put(keys[0], renditions.large, renditions.content_type)
-        thumb = await store.put(keys[1], renditions.small, renditions.content_type)
-        photo = await app.create_photo(
-            me, url, caption, thumbnail_url=thumb, photo_id=photo_id, media_keys=keys
-        )
-    except Exception:
-        await store.delete(keys)  # nothing left behind
-        raise
+    photo = await store_photo(request, app, me, data, caption)
     return json(photo, 201)
 
 
