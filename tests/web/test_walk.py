@@ -224,7 +224,7 @@ def test_sign_in_leads_back_and_signed_in_people_skip_the_forms(
 
 
 def test_long_text_never_overflows_and_captions_are_counted(browser: Browser, server: str) -> None:
-    name, token = account(server, "l" * 20)
+    name, token = account(server, "l" * 14)  # a long name: it must not widen the page
     long_word = "https://example.invalid/" + "x" * 300
     photo = call(
         server, "POST", f"/api/users/{name}/photos", {"url": IMAGE, "caption": long_word}, token
