@@ -6,8 +6,9 @@ Starts an in-memory DynamoDB Local and the real server (``instaclone serve``) on
 seeds users, photos and follows, then loads three endpoints with wrk (Debian: apt-get install
 wrk):
   photo  GET  /api/users/{owner}/photos/{id}      (photo + first comments + recent likers)
-  feed   GET  /api/feed                            (following 20 users, fan-out on read,
-                                                    plus one batch get of my likes)
+  feed   GET  /api/feed                            (following 20 users; the push feed since
+                                                    the event pipeline; its raw baseline below
+                                                    still replays the old pull calls)
   like   PUT/DELETE …/likes/{me}                   (a like, then its unlike, 200 users)
 and, in the same run, drives the engine directly with the same DynamoDB calls per request,
 prebuilt, 32 at a time: the ceiling the API could reach if it cost nothing.
