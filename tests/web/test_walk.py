@@ -284,3 +284,48 @@ def test_double_tap_likes_unfollow_asks_and_lists_have_buttons(
     expect(row.get_by_role("button", name="Follow")).to_be_visible()
     shot(page, "w5-followers-with-buttons-phone")
     context.close()
+
+
+def test_a_wrong_password_says_so(browser: Browser, server: str, people: dict[str, Any]) -> None:
+    context = browser.new_context(base_url=server)
+    page = context.new_page()
+    page.goto("/login")
+    page.get_by_label("Username").fill(people["reader"])
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("alert")).to_contain_text("wrong username or password")
+    context.close()
+
+
+def test_signed_out_in_another_tab_leads_to_log_in(
+    browser: Browser, server: str, people: dict[str, Any]
+) -> None:
+    context, page = signed_in(browser, server, people["reader"])
+    other = context.new_page()
+    other.goto("/")
+    other.get_by_role("button", name="Log out").click()
+    expect(other.get_by_role("heading", name="Log in")).to_be_visible()
+    page.locator("#feed article.card").first.get_by_role("button", name="Like").click()
+    expect(page).to_have_url(f"{server}/login?next=%2F")
+    expect(page.get_by_role("link", name="Log in")).to_be_visible()  # the header knows
+    context.close()
+
+
+def test_offline_pages_and_lists_recover_by_themselves(
+    browser: Browser, server: str, people: dict[str, Any]
+) -> None:
+    context, page = signed_in(browser, server, people["reader"], **PHONE)
+    expect(page.locator("#feed article.card")).to_have_count(10)
+    context.set_offline(True)
+    page.mouse.wheel(0, 20000)
+    expect(page.get_by_role("alert")).to_contain_text("Can't reach instaclone")
+    context.set_offline(False)  # back online: the list goes on without a click
+    expect(page.locator("#feed article.card")).to_have_count(20)
+    context.set_offline(True)
+    page.get_by_role("link", name="New post").click()  # its code was never loaded
+    expect(page.get_by_role("heading", name="Can't reach instaclone")).to_be_visible()
+    shot(page, "w6-offline-page-phone")
+    context.set_offline(False)
+    page.get_by_role("button", name="Try again").click()
+    expect(page.get_by_role("heading", name="New post")).to_be_visible()
+    context.close()

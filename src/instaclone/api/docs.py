@@ -55,7 +55,8 @@ def install(app: FastAPI, root: Path) -> None:
     async def docs() -> HTMLResponse:
         if not (root / "swagger-ui-bundle.js").is_file():
             page = HTMLResponse(
-                "<!doctype html><title>instaclone API</title><h1>instaclone API</h1>"
+                '<!doctype html><meta name="viewport" content="width=device-width, '
+                'initial-scale=1"><title>instaclone API</title><h1>instaclone API</h1>'
                 "<p>The docs viewer is not installed here: run <code>scripts/install</code> "
                 "(or <code>instaclone docs install</code>). The schema itself is at "
                 '<a href="/openapi.json">/openapi.json</a>.</p>'

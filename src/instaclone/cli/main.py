@@ -128,6 +128,8 @@ async def _serve(settings: Settings, port: int | None) -> None:
 
     if port is not None:
         settings = replace(settings, port=port)
+    if settings.docs_ui is None:
+        await asyncio.to_thread(_ensure_docs_quietly, settings)
     async with connect(settings) as app:
         config = uvicorn.Config(
             create_app(settings, service=app),
@@ -165,6 +167,17 @@ async def _serve(settings: Settings, port: int | None) -> None:
                 await pipeline
                 await worker.close()
     print("instaclone: stopped", flush=True)
+
+
+def _ensure_docs_quietly(settings: Settings) -> None:
+    """The docs viewer for /docs (scripts/install fetches it; a bare `serve` in a new data
+    folder does it here). Without npm or a network, /docs says how to install it."""
+    from instaclone.api.docs import ensure_docs
+
+    try:
+        ensure_docs(settings.home)
+    except Exception as error:
+        print(f"instaclone: the API docs viewer is not installed ({error})", file=sys.stderr)
 
 
 async def _worker(settings: Settings, args: argparse.Namespace) -> int:

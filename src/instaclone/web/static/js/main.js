@@ -1,6 +1,6 @@
 // instaclone's web app: ES modules over the JSON API, no framework, no build step, nothing
 // from the internet. This file boots it: who is signed in, the header, the router.
-import { api } from "./api/client.js";
+import { api, whenSignedOut } from "./api/client.js";
 import { go, start } from "./router.js";
 import { onSessionChange, session, setMe } from "./state/session.js";
 import { avatar, enc, h, link } from "./ui/dom.js";
@@ -32,6 +32,11 @@ async function logOut() {
 }
 
 onSessionChange(renderNav);
+whenSignedOut(() => {
+  if (!session.me) return;
+  setMe(null);
+  go(`/login?next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true });
+});
 
 (async function boot() {
   try {

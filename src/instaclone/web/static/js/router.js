@@ -105,7 +105,17 @@ export async function render({ restore = false } = {}) {
     for (const [pattern, name] of routes) {
       const match = path.match(pattern);
       if (!match) continue;
-      const module = await import(`./pages/${name}.js`);
+      let module;
+      try {
+        module = await import(`./pages/${name}.js`);
+      } catch (error) {
+        // The page's code could not be fetched (offline): say so, and offer to try again.
+        if (!view.alive) return;
+        view.setTitle("Offline");
+        const retry = h("button", { type: "button", class: "primary", onclick: () => render() }, "Try again");
+        view.container.append(empty("Can't reach instaclone", h("p", {}, "Check your connection, then try again."), retry));
+        return;
+      }
       if (!view.alive) return;
       await module.render(view, ...match.slice(1).map(decodeURIComponent));
       return;

@@ -22,10 +22,17 @@ const FRIENDLY = {
 };
 
 function friendly(status, code, message) {
-  if (FRIENDLY[status] && code !== "rate_limited") return FRIENDLY[status];
-  if (status === 401) return "Please log in first.";
+  if (FRIENDLY[status]) return FRIENDLY[status];
+  if (status === 401 && code === "unauthorized") return "Please log in first.";
   if (status >= 500) return "Something went wrong on our side. Try again in a moment.";
   return message || "That did not work. Try again.";
+}
+
+// Called when the server says this browser is no longer signed in (logged out in another
+// tab, session ended elsewhere): main.js sends the reader to log in, and back afterwards.
+let onSignedOut = () => {};
+export function whenSignedOut(handler) {
+  onSignedOut = handler;
 }
 
 const OFFLINE = "Can't reach instaclone: check your connection, then try again.";
@@ -53,6 +60,7 @@ export async function api(method, path, body, { signal } = {}) {
   const data = await response.json().catch(() => ({}));
   if (!response.ok) {
     const code = data.error && data.error.code;
+    if (response.status === 401 && code === "unauthorized") onSignedOut();
     throw new ApiError(friendly(response.status, code, data.error && data.error.message), response.status, code);
   }
   return data;
@@ -76,6 +84,7 @@ export function upload(path, form, onProgress) {
       if (xhr.status >= 200 && xhr.status < 300) resolve(data);
       else {
         const code = data.error && data.error.code;
+        if (xhr.status === 401 && code === "unauthorized") onSignedOut();
         reject(new ApiError(friendly(xhr.status, code, data.error && data.error.message), xhr.status, code));
       }
     });

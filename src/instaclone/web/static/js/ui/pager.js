@@ -46,8 +46,22 @@ export function pager(view, load, container, { label = "Load more" } = {}) {
     }, { rootMargin: "400px" });
     observer.observe(footer);
   };
-  const unwatch = () => observer && observer.disconnect();
+  // Back online after a failed page: try again by itself.
+  const online = () => {
+    if (status.textContent && !done) {
+      status.textContent = "";
+      more();
+    }
+  };
+  window.addEventListener("online", online);
+  const unwatch = () => {
+    if (observer) observer.disconnect();
+    window.removeEventListener("online", online);
+  };
   view.onCleanup(unwatch);
-  view.onResume(watch);
+  view.onResume(() => {
+    window.addEventListener("online", online);
+    watch();
+  });
   return { next, footer, watch };
 }
