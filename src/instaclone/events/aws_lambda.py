@@ -5,6 +5,10 @@ answers ``{"batchItemFailures": [{"itemIdentifier": <sequence number>}]}`` namin
 record it could neither handle nor set aside, and Lambda delivers again from there. Records
 a handler keeps failing on are set aside in the table (as with the local consumer), so one
 bad record never holds its shard. Handler: ``instaclone.events.aws_lambda.handler``.
+
+Configure the function with ``INSTACLONE_USE_AWS=1`` (or an explicit
+``AWS_ENDPOINT_URL_DYNAMODB``) and ``INSTACLONE_TABLE``: without an endpoint the settings
+mean the embedded DynamoDB Local, which a Lambda function cannot start.
 """
 
 from __future__ import annotations
