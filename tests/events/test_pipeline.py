@@ -12,12 +12,15 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from instaclone.data import Connection
 from instaclone.domain import SCHEMA, FeedItem, Follow, InstagramService, Photo
 from instaclone.engine import LocalEngine
 from instaclone.engine.local import _die_with_parent
 from instaclone.events import INSERT, Processor, Router, StreamConsumer, StreamRecord
 from instaclone.events.aws_lambda import handle_event
+from instaclone.events.consumer import ShardBusyError
 from instaclone.events.worker import processor
 from tests.events.conftest import FAST_RETRY, drain, fresh_app, users
 from tests.helpers import unique
@@ -217,3 +220,24 @@ async def test_consumer_killed_mid_fan_out_resumes_and_every_follower_has_the_po
         assert [i.photo_id for i in await app.feed_items.query(username=fan).all()] == [
             photo.photo_id
         ]
+
+
+async def test_a_drain_can_leave_a_live_consumers_shards_to_it(connection: Connection) -> None:
+    app = await fresh_app(connection)
+    await users(app, unique("a").lower())
+    live = StreamConsumer(app.table, processor(app, FAST_RETRY), owner="server", lease_seconds=30)
+    stop = asyncio.Event()
+    running = asyncio.create_task(live.run(stop))
+    for _ in range(100):  # until it holds the shard
+        if live._owned:
+            break
+        await asyncio.sleep(0.05)
+    other = StreamConsumer(app.table, processor(app, FAST_RETRY), owner="script", lease_seconds=30)
+    started = time.monotonic()
+    with pytest.raises(ShardBusyError, match="held by server"):
+        await other.drain(within=60, wait_for_others=False)
+    assert time.monotonic() - started < 20  # told at once, not after the lease ran out
+    stop.set()
+    await running
+    await live.close()
+    await other.close()

@@ -264,7 +264,9 @@ async def _sample(settings: Settings) -> int:
         made = await seed_app(app, media_store(settings))
         worker = consumer(app, lease_seconds=settings.pipeline_lease_seconds)
         try:
-            await worker.drain(within=30)  # feeds and trays filled by the event pipeline
+            # Feeds and trays are filled by the event pipeline: here, or by a running
+            # server's, which is then left to it rather than waited for.
+            await worker.drain(within=120, wait_for_others=False)
         except ShardBusyError:
             print("(a running server's pipeline is filling the feeds)")
         finally:

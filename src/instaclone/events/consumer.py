@@ -306,9 +306,10 @@ class StreamConsumer:
             with contextlib.suppress(Exception):
                 await self.release()
 
-    async def drain(self, within: float = 300.0) -> ConsumerStats:
+    async def drain(self, within: float = 300.0, *, wait_for_others: bool = True) -> ConsumerStats:
         """Handle everything on the stream now, then return (for scripts, tests, demos).
-        A shard held by another live consumer is waited for until its lease expires."""
+        A shard held by another live consumer is waited for until its lease expires, or,
+        with ``wait_for_others=False``, left to it at once (ShardBusyError says who)."""
         deadline = time.monotonic() + within
         self._refreshed = 0.0
         try:
@@ -316,10 +317,12 @@ class StreamConsumer:
                 busy, others = await self.step(eager=True)
                 if not busy and not others:
                     return self.stats
-                if time.monotonic() > deadline:
-                    holders = ", ".join(
-                        f"{s} (held by {self._state[s].owner})" for s in others if s in self._state
+                if others and not busy and not wait_for_others:
+                    raise ShardBusyError(
+                        f"shards worked by another consumer: {self._holders(others)}"
                     )
+                if time.monotonic() > deadline:
+                    holders = self._holders(others)
                     raise ShardBusyError(
                         f"gave up after {within:.0f} s; "
                         + (
@@ -333,6 +336,11 @@ class StreamConsumer:
                     self._refreshed = 0.0
         finally:
             await self.release()
+
+    def _holders(self, shards: list[str]) -> str:
+        return ", ".join(
+            f"{s} (held by {self._state[s].owner})" for s in shards if s in self._state
+        )
 
     async def close(self) -> None:
         if self._own_streams:
