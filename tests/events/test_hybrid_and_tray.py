@@ -110,10 +110,12 @@ async def test_a_feed_page_costs_three_calls_however_many_are_followed(engine) -
             await app.follow_user(reader, author)
             await app.create_photo(author, f"https://x.example/{author}.jpg")
         await drain(app)
-        for cursor in (None, (await app.get_user_feed(reader, 30)).cursor):
+        for cursor in (None, (await app.get_user_feed(reader, 20)).cursor):
             counting.reset()
-            page = await app.get_user_feed(reader, 30, cursor)
-            assert len(page.items) == 30
+            page = await app.get_user_feed(reader, 20, cursor)
+            assert len(page.items) == 20
+            # With each photo: the reader's like and save, the author's profile and follow.
+            assert set(page.authors) == {p.username for p in page.items}
             assert counting.calls == {"Query": 1, "GetItem": 1, "BatchGetItem": 1}
         counting.reset()
         await app.get_story_tray(reader)

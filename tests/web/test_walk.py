@@ -72,7 +72,7 @@ def wait_for_feed(server: str, token: str, count: int) -> None:
     import time
 
     for _ in range(100):
-        if len(call(server, "GET", "/api/feed?limit=30", token=token)["items"]) >= min(count, 30):
+        if len(call(server, "GET", "/api/feed?limit=20", token=token)["items"]) >= min(count, 20):
             return
         time.sleep(0.2)
     raise AssertionError("the pipeline did not fill the feed")

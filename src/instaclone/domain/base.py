@@ -30,6 +30,7 @@ from instaclone.domain.models import (
     TrayEntry,
     User,
 )
+from instaclone.domain.text import mentions
 from instaclone.domain.usernames import normalize_username
 
 MAX_TEXT = 2200  # Instagram's caption and comment limit
@@ -84,6 +85,14 @@ class ServiceBase:
     def decrement(entity: EntityAccess[Any], counter: str, **key: Any) -> Update[Any]:
         """Take one from a counter, only if it is at least 1: a counter never goes negative."""
         return entity.update(**key).add(counter, -1).condition(attr(counter) >= 1)
+
+    async def existing_mentions(self, text: str | None, *, besides: str | None = None) -> list[str]:
+        """The accounts a text mentions that exist (one BatchGetItem; none without an @)."""
+        names = [n for n in mentions(text) if n != besides]
+        if not names:
+            return []
+        found = await self.users.batch_get({"username": n} for n in names).execute()
+        return [user.username for user in found.results if user is not None]
 
     async def users_in_order(self, usernames: list[str]) -> list[User]:
         """Profiles for these usernames, in this order (BatchGetItem has none of its own);

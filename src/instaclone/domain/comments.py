@@ -27,8 +27,12 @@ class CommentOps(ServiceBase):
     ) -> Comment:
         photo_id = self.identifier(photo_id, "photo")
         owner, author = self.username(photo_owner), self.username(commenting_username)
+        text = self.text(content, "a comment")
         comment = self.comments.create(
-            photo_id=photo_id, commenting_username=author, content=self.text(content, "a comment")
+            photo_id=photo_id,
+            commenting_username=author,
+            content=text,
+            mentions=await self.existing_mentions(text),
         )
         await self.run(
             self.table.transaction()
@@ -106,9 +110,11 @@ class CommentOps(ServiceBase):
             "comment_id": self.identifier(comment_id, "comment"),
         }
         author = self.username(commenting_username)
+        text = self.text(new_content, "a comment")
         update = (
             self.comments.update(**key)
-            .set("content", self.text(new_content, "a comment"))
+            .set("content", text)
+            .set("mentions", await self.existing_mentions(text))
             .condition(attr("commenting_username") == author)
             .returning("ALL_NEW")
         )

@@ -20,6 +20,13 @@ Our own entities, in the same table (no new index):
 | PullSet    | HOME#{username}     | PULL                 | the pipeline: followed accounts read by pull       |
 | TrayEntry  | HOME#{username}     | STORY#{rank}#{author}| the pipeline: a followee's live story              |
 | StoryView  | VIEW#{storyId}      | USER#{viewer}        | a view (with the story's counter, one per viewer)  |
+| SearchEntry| SEARCH#{prefix}     | RANK#{rank}#{username}| the pipeline: a user under each 1-3 letter prefix |
+| TagEntry   | TAG#{tag}           | PHOTO#{photoId}      | the pipeline: a photo whose caption has the tag    |
+| Hashtag    | TAG#{tag}           | COUNT                | the pipeline, with each TagEntry (its photo count) |
+| ExploreEntry| EXPLORE#{shard}    | RANK#{rank}          | the pipeline: a recent photo, ranked by its likes  |
+| SavedMark  | SAVED#{username}    | PHOTO#{photoId}      | a save (whether this photo is saved)               |
+| SavedEntry | SAVED#{username}    | SAVE#{saveId}        | a save, in the same transaction (newest first)     |
+| Saver      | SAVERS#{photoId}    | USER#{username}      | a save, in the same transaction (for the cascade)  |
 """
 
 from __future__ import annotations
@@ -41,6 +48,15 @@ class User(Entity):
     celebrity: bool = False
     """Set by the pipeline above a follower threshold (with hysteresis): such an account's
     posts are not fanned out; its followers' feeds pull them when read."""
+    bio: str | None = None
+    website: str | None = None
+    mentions: list[str] = Field(default_factory=list)
+    """The accounts the bio mentions that existed when it was written (shown as links)."""
+    avatar_url: str | None = None
+    """The profile picture, 320 px square; ``avatar_thumb_url`` is 150 px."""
+    avatar_thumb_url: str | None = None
+    avatar_keys: list[str] = Field(default_factory=list)
+    """The files of the current profile picture (removed when it is replaced)."""
 
 
 class Photo(Entity):
@@ -57,6 +73,10 @@ class Photo(Entity):
     media_keys: list[str] = Field(default_factory=list)
     """The files this photo's own upload stored: the only files its deletion removes (a URL
     never leads to a deletion)."""
+    tags: list[str] = Field(default_factory=list)
+    """The caption's hashtags (folded); the pipeline keeps the tag pages in step."""
+    mentions: list[str] = Field(default_factory=list)
+    """The accounts the caption mentions that existed when it was written."""
 
 
 class Frame(Document):
@@ -102,6 +122,8 @@ class Comment(Entity):
     comment_id: str = ulid_field()
     commenting_username: str
     content: str
+    mentions: list[str] = Field(default_factory=list)
+    """The accounts the comment mentions that existed when it was written."""
 
 
 class Follow(Entity):
@@ -204,6 +226,95 @@ class StoryView(Entity):
     expires_at: int | None = None
 
 
+class SearchEntry(Entity):
+    """A user under one prefix (1 to 3 letters) of one of their search terms, ranked by
+    followers (coarsely, so a follow seldom rewrites it); written by the pipeline."""
+
+    primary_key = Key(pk="SEARCH#{prefix}", sk="RANK#{rank}#{username}")
+    timestamps = False
+
+    prefix: str
+    rank: str
+    """Two digits, fewer for more followers, so a Query reads the most followed first."""
+    username: str
+    name: str
+    terms: list[str]
+    """Every folded term of the user (a longer query is matched against these)."""
+    avatar_thumb_url: str | None = None
+
+
+class TagEntry(Entity):
+    """A photo on a hashtag's page (newest first); written by the pipeline."""
+
+    primary_key = Key(pk="TAG#{tag}", sk="PHOTO#{photoId}")
+    timestamps = False
+
+    tag: str
+    photo_id: str
+    username: str
+    """The photo's author."""
+
+
+class Hashtag(Entity):
+    """A hashtag's photo count, changed in the same transaction as its TagEntry items."""
+
+    primary_key = Key(pk="TAG#{tag}", sk="COUNT")
+    timestamps = False
+
+    tag: str
+    photo_count: int = 0
+
+
+class ExploreEntry(Entity):
+    """A recent photo on the Explore page, ranked by its likes (``rank`` sorts the most
+    liked first, then the newest); rewritten by the pipeline when its likes change and
+    gone (TTL, and filtered on read) when the photo leaves the window."""
+
+    primary_key = Key(pk="EXPLORE#{shard}", sk="RANK#{rank}")
+    timestamps = False
+
+    shard: str
+    rank: str
+    photo_id: str
+    username: str
+    likes_count: int
+    expires_at: int
+
+
+class SavedMark(Entity):
+    """That ``username`` saved this photo (one read says whether; a save is idempotent)."""
+
+    primary_key = Key(pk="SAVED#{username}", sk="PHOTO#{photoId}")
+
+    username: str
+    photo_id: str
+    owner: str
+    save_id: str
+
+
+class SavedEntry(Entity):
+    """The same save in the order it was made, for the Saved list (newest first)."""
+
+    primary_key = Key(pk="SAVED#{username}", sk="SAVE#{saveId}")
+    timestamps = False
+
+    username: str
+    save_id: str
+    photo_id: str
+    owner: str
+
+
+class Saver(Entity):
+    """Who saved a photo, so the photo's deletion can take it out of every Saved list."""
+
+    primary_key = Key(pk="SAVERS#{photoId}", sk="USER#{username}")
+    timestamps = False
+
+    photo_id: str
+    username: str
+    save_id: str
+
+
 ENTITIES: tuple[type[Entity], ...] = (
     User,
     Photo,
@@ -218,6 +329,13 @@ ENTITIES: tuple[type[Entity], ...] = (
     PullSet,
     TrayEntry,
     StoryView,
+    SearchEntry,
+    TagEntry,
+    Hashtag,
+    ExploreEntry,
+    SavedMark,
+    SavedEntry,
+    Saver,
 )
 
 SCHEMA = TableSchema(ENTITIES, indexes={"gsi1": ("GSI1PK", "GSI1SK")})

@@ -7,7 +7,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from instaclone.data import Page, attr
+from instaclone.data import ConditionFailedError, ItemNotFoundError, Page, attr
 from instaclone.domain.base import ServiceBase
 from instaclone.domain.errors import (
     InvalidInputError,
@@ -17,6 +17,7 @@ from instaclone.domain.errors import (
 )
 from instaclone.domain.feed.fanout import feed_item
 from instaclone.domain.models import Comment, Like, Photo
+from instaclone.domain.text import hashtags
 
 MAX_URL = 2048
 
@@ -68,6 +69,8 @@ class PhotoOps(ServiceBase):
             "caption": self.text(caption, "a caption", required=False),
             "media_keys": check_media_keys(media_keys or [], username),
         }
+        fields["tags"] = hashtags(fields["caption"])
+        fields["mentions"] = await self.existing_mentions(fields["caption"])
         if photo_id is not None:
             fields["photo_id"] = self.identifier(photo_id, "photo")
         photo = self.photos.meta.validate(fields)
@@ -82,6 +85,30 @@ class PhotoOps(ServiceBase):
             user=lambda _: UserNotFoundError(username),
         )
         return create.result()
+
+    async def update_photo_caption(
+        self, username: str, photo_id: str, caption: str | None, *, acting_username: str
+    ) -> Photo:
+        """Only the owner; the tags and mentions follow the new caption (the tag pages
+        follow through the pipeline). An empty caption removes it."""
+        username = self.username(username)
+        photo_id = self.identifier(photo_id, "photo")
+        if self.username(acting_username) != username:
+            raise NotAllowedError("only its owner may edit a photo's caption")
+        text = self.text(caption, "a caption", required=False) or None
+        update = self.photos.update(username=username, photo_id=photo_id)
+        if text is None:
+            update.remove("caption")
+        else:
+            update.set("caption", text)
+        update.set("tags", hashtags(text))
+        update.set("mentions", await self.existing_mentions(text))
+        try:
+            photo = await update.returning("ALL_NEW").execute()
+        except (ItemNotFoundError, ConditionFailedError):
+            raise PhotoNotFoundError(photo_id, username) from None
+        assert photo is not None
+        return photo
 
     async def get_photo(self, username: str, photo_id: str) -> Photo | None:
         key = {"username": self.username(username), "photo_id": self.identifier(photo_id, "photo")}

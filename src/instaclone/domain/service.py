@@ -1,7 +1,8 @@
 """``InstagramService``: the seed's functions, in snake_case, with the seed's parameters in
 the seed's order, on the data layer. Each part lives in its own module:
 
-users · photos · likes · comments · follows · stories · feed · workflows · accounts
+users · photos · likes · comments · follows · stories · feed · workflows · accounts ·
+search · hashtags · explore · saved
 """
 
 from __future__ import annotations
@@ -10,12 +11,18 @@ from argon2 import PasswordHasher
 
 from instaclone.data import Table
 from instaclone.domain.accounts import AccountOps
+from instaclone.domain.explore import ExploreOps
 from instaclone.domain.feed import Feed, FeedPolicy, FeedWriter, PushFeed, StoryTray
+from instaclone.domain.hashtags import HashtagOps
+from instaclone.domain.saved import SavedOps
+from instaclone.domain.search import SearchOps
 from instaclone.domain.stories import StoryOps
 from instaclone.domain.workflows import WorkflowOps
 
 
-class InstagramService(WorkflowOps, StoryOps, AccountOps):
+class InstagramService(
+    WorkflowOps, StoryOps, AccountOps, SearchOps, HashtagOps, ExploreOps, SavedOps
+):
     def __init__(
         self,
         table: Table,

@@ -16,6 +16,8 @@ class CommentWithUser(Comment):
 
 
 class PhotoDetails(Photo):
+    user: User | None = None
+    """The author's profile."""
     comments: list[CommentWithUser] = Field(default_factory=list)
     recent_likers: list[User] = Field(default_factory=list)
     total_likes: int = 0
@@ -34,6 +36,10 @@ class FeedPage:
     """Pass back to get_user_feed for the next (older) page; None at the end."""
     liked: set[str] = field(default_factory=set)
     """Which of these photos the reader has liked (read with them, no extra call)."""
+    saved: set[str] = field(default_factory=set)
+    """Which of these photos the reader has saved."""
+    authors: dict[str, User] = field(default_factory=dict)
+    """The profiles of these photos' authors (for their pictures and names)."""
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,11 @@ class WorkflowOps(UserOps, PhotoOps, LikeOps, CommentOps, FollowOps):
         return await self.feed.page(self.username(username), self.limit(limit), cursor)
 
     async def get_photo_with_details(self, username: str, photo_id: str) -> PhotoDetails | None:
-        photo, comments, likers = await asyncio.gather(
+        photo, comments, likers, author = await asyncio.gather(
             self.get_photo(username, photo_id),
             self.get_photo_comments(photo_id, 20),
             self.get_photo_likes(photo_id, 20),
+            self.get_user_profile(username),
         )
         if photo is None:
             return None
@@ -37,6 +38,7 @@ class WorkflowOps(UserOps, PhotoOps, LikeOps, CommentOps, FollowOps):
                 "comments": comments[:3],
                 "recent_likers": likers[:5],
                 "total_likes": photo.likes_count,
+                "user": author,
             }
         )
 

@@ -30,8 +30,10 @@ class FeedPolicy:
     """An empty or expired feed is rebuilt once by pull from at most this many followees."""
     rebuild_items: int = 60
     """…and gets this many photos."""
-    max_page: int = 30
-    """A feed page holds at most this many photos (so its reads fit one BatchGetItem)."""
+    max_page: int = 20
+    """A feed page holds at most this many photos, so that what it reads with them (each
+    photo, the reader's like and save of it, each author's profile and follow: at most
+    5 × 20 keys) fits one BatchGetItem of 100."""
     fanout_concurrency: int = 8
     """BatchWriteItem calls in flight during one fan-out."""
 

@@ -27,8 +27,10 @@ from instaclone.domain.models import (
     Like,
     Photo,
     PullSet,
+    SavedMark,
     Story,
     TrayEntry,
+    User,
 )
 from instaclone.domain.views import FeedPage, TrayItem, TrayPage
 
@@ -141,9 +143,10 @@ class PushFeed:
 
     async def _hydrate(
         self, username: str, candidates: list[_Candidate]
-    ) -> tuple[list[Photo], set[str]]:
+    ) -> tuple[list[Photo], set[str], set[str], dict[str, User]]:
         """The photos as they are now, each still visible to the reader (photo exists, its
-        author is the reader or followed by them), and which the reader liked."""
+        author is the reader or followed by them), which the reader liked and saved, and
+        the authors' profiles."""
         authors = sorted({c.author for c in candidates if c.author != username})
         requests: list[tuple[type[Any], dict[str, Any]]] = [
             (Photo, {"username": c.author, "photo_id": c.photo_id}) for c in candidates
@@ -152,16 +155,24 @@ class PushFeed:
             (Like, {"photo_id": c.photo_id, "liking_username": username}) for c in candidates
         ]
         requests += [
+            (SavedMark, {"username": username, "photo_id": c.photo_id}) for c in candidates
+        ]
+        requests += [
             (Follow, {"followed_username": a, "following_username": username}) for a in authors
         ]
+        everyone = sorted({c.author for c in candidates})
+        requests += [(User, {"username": a}) for a in everyone]
         results = await self.table.batch_get(requests).execute()
-        n = len(candidates)
-        photos, likes, follows = results[:n], results[n : 2 * n], results[2 * n :]
+        n, k = len(candidates), len(authors)
+        photos, likes, saves = results[:n], results[n : 2 * n], results[2 * n : 3 * n]
+        follows, users = results[3 * n : 3 * n + k], results[3 * n + k :]
         followed = {a for a, f in zip(authors, follows, strict=True) if f is not None}
         followed.add(username)
         visible = [p for p in photos if p is not None and p.username in followed]
         liked = {like.photo_id for like in likes if like is not None}
-        return visible, liked
+        saved = {mark.photo_id for mark in saves if mark is not None}
+        profiles = {u.username: u for u in users if u is not None}
+        return visible, liked, saved, profiles
 
     async def _rebuild_if_needed(self, username: str) -> bool:
         """An empty feed is rebuilt once by pull (the seed's algorithm, bounded); the mark
@@ -184,6 +195,8 @@ class PushFeed:
         before = self._before(username, cursor)
         items: list[Photo] = []
         liked: set[str] = set()
+        saved: set[str] = set()
+        authors: dict[str, User] = {}
         pulled: list[str] | None = None
         more = False
         last: str | None = before
@@ -196,9 +209,11 @@ class PushFeed:
             if not candidates:
                 more = False
                 break
-            visible, liked_now = await self._hydrate(username, candidates)
+            visible, liked_now, saved_now, authors_now = await self._hydrate(username, candidates)
             items += visible
             liked |= liked_now
+            saved |= saved_now
+            authors |= authors_now
             last = candidates[-1].photo_id
             if len(items) >= limit or not more:
                 break
@@ -209,7 +224,7 @@ class PushFeed:
                 secret=self.table.cursor_secret,
                 scope=self._scope(username),
             )
-        return FeedPage(items, next_cursor, liked)
+        return FeedPage(items, next_cursor, liked, saved, authors)
 
 
 class StoryTray:

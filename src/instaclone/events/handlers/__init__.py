@@ -3,12 +3,20 @@ Later areas (notifications, hashtags, search) add a module and one line here."""
 
 from __future__ import annotations
 
-from instaclone.events.handlers import cascades, celebrities, feed, stories
+from instaclone.events.handlers import (
+    cascades,
+    celebrities,
+    explore,
+    feed,
+    hashtags,
+    search,
+    stories,
+)
 from instaclone.events.router import Router
 
 
 def default_router() -> Router:
     router = Router()
-    for module in (feed, stories, cascades, celebrities):
+    for module in (feed, stories, cascades, celebrities, search, hashtags, explore):
         router.include(module.router)
     return router

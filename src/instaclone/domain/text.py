@@ -1,0 +1,83 @@
+"""What is read out of people's text: ``#tags`` and ``@mentions`` in captions, comments and
+bios, and the folded words that user search matches ("José" is found by "jose")."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from instaclone.domain.errors import InvalidInputError
+
+MAX_TAG = 100
+"""A longer run of letters after ``#`` is not a tag (and asking for one is refused)."""
+MAX_TAGS = 30
+"""Instagram's limit per post: a caption with more is refused, not silently cut."""
+MAX_MENTIONS = 20
+
+# A tag is Unicode letters, digits and "_" (``\w``, which also admits the combining marks
+# of scripts such as Devanagari); it starts where a word does not, so "a#b" is no tag.
+_TAG = re.compile(r"(?<![\w#&])#(\w+)")
+_MENTION = re.compile(r"(?<![\w@.])@([A-Za-z0-9._]{1,30})")
+_WORD = re.compile(r"[^\W_]+")
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form: NFKD without combining marks, case-folded."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", bare.casefold())
+
+
+def normalize_tag(tag: str) -> str:
+    """A tag as stored and looked up: NFC, case-folded, without the ``#``."""
+    if not isinstance(tag, str):
+        raise InvalidInputError("a hashtag must be a string")
+    value = unicodedata.normalize("NFC", tag.strip().removeprefix("#")).casefold()
+    if not value:
+        raise InvalidInputError("a hashtag may not be empty")
+    if len(value) > MAX_TAG:
+        raise InvalidInputError(f"a hashtag is at most {MAX_TAG} characters")
+    if not re.fullmatch(r"\w+", value):
+        raise InvalidInputError("a hashtag is letters, digits and '_' only")
+    return value
+
+
+def hashtags(text: str | None) -> list[str]:
+    """The distinct tags of a text, in order of first appearance; at most MAX_TAGS."""
+    found: dict[str, None] = {}
+    for match in _TAG.finditer(text or ""):
+        raw = match.group(1)
+        if len(raw) <= MAX_TAG:
+            found.setdefault(unicodedata.normalize("NFC", raw).casefold(), None)
+    if len(found) > MAX_TAGS:
+        raise InvalidInputError(f"a caption may have at most {MAX_TAGS} hashtags")
+    return list(found)
+
+
+def mentions(text: str | None) -> list[str]:
+    """The distinct usernames after ``@`` (lower-cased), at most MAX_MENTIONS; whether each
+    exists is for the caller to find out."""
+    found: dict[str, None] = {}
+    for match in _MENTION.finditer(text or ""):
+        name = match.group(1).lower().rstrip(".")
+        if name:
+            found.setdefault(name, None)
+    return list(found)[:MAX_MENTIONS]
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a text, in order (letters and digits; punctuation and "_"
+    separate words): what user search compares."""
+    return _WORD.findall(fold(text))
+
+
+def search_terms(username: str, name: str) -> list[str]:
+    """Every term a user is found by: the username whole (without its dots and
+    underscores), each of its parts, each word of the name."""
+    terms: dict[str, None] = {}
+    whole = "".join(words(username))
+    if whole:
+        terms[whole] = None
+    for word in words(username) + words(name):
+        terms.setdefault(word, None)
+    return list(terms)[:12]
