@@ -65,6 +65,11 @@ async def test_authorization_matrix(api: Api) -> None:
         ),
         ("POST", f"/api/users/{alice}/photos/upload", upload, False),
         ("DELETE", photo_path, {}, False),
+        ("PATCH", photo_path, {"json": {"caption": "#hacked"}}, False),
+        ("PUT", f"/api/users/{alice}/avatar", upload, False),
+        ("DELETE", f"/api/users/{alice}/avatar", {}, False),
+        ("PUT", f"{photo_path}/saved", {}, True),  # saves it for oneself: tested apart
+        ("DELETE", f"{photo_path}/saved", {}, True),
         ("PUT", f"{photo_path}/likes/{alice}", {}, False),
         ("PUT", f"{photo_path}/likes/{bob}", {}, False),
         ("DELETE", f"{photo_path}/likes/{bob}", {}, False),
@@ -108,6 +113,8 @@ async def test_authorization_matrix(api: Api) -> None:
             assert wrong.json()["error"]["code"] == "forbidden"
     assert succeeded == []
     assert await snapshot(api) == before
+    for private in ("/api/me/saved", "/api/explore", f"{photo_path}/saved"):
+        assert (await api.client.get(private)).status_code == 401, private
 
     # the photo's owner may delete bob's comment, but not edit it
     edit = await api.client.patch(

@@ -16,7 +16,16 @@ from fastapi import FastAPI
 from instaclone import web
 from instaclone.api import docs, errors
 from instaclone.api.limits import BodyLimit
-from instaclone.api.routes import accounts, feed, media, photos, stories, users
+from instaclone.api.routes import (
+    accounts,
+    discovery,
+    feed,
+    media,
+    photos,
+    saved,
+    stories,
+    users,
+)
 from instaclone.api.security import RateLimit
 from instaclone.api.uploads import Renderer
 from instaclone.domain import InstagramService
@@ -86,7 +95,7 @@ def create_app(
     if service is not None:
         app.state.service = service
     errors.install(app)
-    for module in (accounts, users, photos, stories, feed, media):
+    for module in (accounts, users, photos, saved, stories, feed, discovery, media):
         app.include_router(module.router)
     app.include_router(web.router)
     docs.install(app, settings.docs_ui or docs.docs_dir(settings.home))

@@ -11,7 +11,7 @@ from pydantic.alias_generators import to_camel
 from starlette.responses import Response
 
 from instaclone.data import Page
-from instaclone.domain import Frame, User
+from instaclone.domain import Frame, Photo, User
 
 T = TypeVar("T")
 
@@ -50,6 +50,20 @@ class SessionInfo(Body):
 
 class ProfileUpdate(Body):
     name: str | None = Field(default=None, min_length=1, max_length=100)
+    bio: str | None = Field(
+        default=None, max_length=150, description="empty to remove; @mentions and #tags link"
+    )
+    website: str | None = Field(
+        default=None, max_length=200, description="http(s) only; empty to remove"
+    )
+
+
+class CaptionUpdate(Body):
+    caption: str | None = Field(default=None, max_length=2200, description="empty to remove")
+
+
+class Saved(Body):
+    saved: bool
 
 
 class PhotoFromUrl(Body):
@@ -84,6 +98,27 @@ class Liked(Body):
     liked: bool
 
 
+class UserMatchOut(Body):
+    username: str
+    name: str
+    avatar_thumb_url: str | None = None
+    exact: bool = False
+    """The query is this username exactly."""
+
+
+class PhotoSeen(Photo):
+    """A photo with whether you liked and saved it (and its author, in the home feed)."""
+
+    liked_by_me: bool = False
+    saved_by_me: bool = False
+    user: User | None = None
+
+
+class TagPageOut(PageOut[PhotoSeen]):
+    tag: str
+    photo_count: int
+
+
 def dump(value: Any) -> Any:
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json", by_alias=True)
@@ -91,6 +126,8 @@ def dump(value: Any) -> Any:
         return {"items": [dump(v) for v in value.items], "cursor": value.cursor}
     if isinstance(value, list):
         return [dump(v) for v in value]
+    if isinstance(value, dict):
+        return {k: dump(v) for k, v in value.items()}
     return value
 
 

@@ -4,11 +4,12 @@ of decodes at once (each may hold up to images.MAX_DECODE_MEMORY)."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from fastapi import UploadFile
 
 from instaclone.api.errors import ApiError
-from instaclone.media import Renditions, render
+from instaclone.media import Renditions, render, render_avatar
 
 CHUNK = 1 << 16
 
@@ -37,6 +38,14 @@ class Renderer:
         self.inside = 0
 
     async def render(self, data: bytes) -> Renditions:
+        """A photo's renditions."""
+        return await self._run(render, data)
+
+    async def render_avatar(self, data: bytes) -> Renditions:
+        """A profile picture's renditions (square)."""
+        return await self._run(render_avatar, data)
+
+    async def _run(self, work: Callable[[bytes], Renditions], data: bytes) -> Renditions:
         if self.inside >= self.capacity:
             raise ApiError(
                 503,
@@ -47,6 +56,6 @@ class Renderer:
         self.inside += 1
         try:
             async with self.gate:
-                return await asyncio.to_thread(render, data)
+                return await asyncio.to_thread(work, data)
         finally:
             self.inside -= 1

@@ -1,6 +1,6 @@
 """Photo and story media: image checks and renditions, and where the files are stored."""
 
-from instaclone.media.images import InvalidImageError, Renditions, render
+from instaclone.media.images import InvalidImageError, Renditions, render, render_avatar
 from instaclone.media.store import LocalMediaStore, MediaStore, S3MediaStore, StorageFullError
 
 __all__ = [
@@ -11,4 +11,5 @@ __all__ = [
     "S3MediaStore",
     "StorageFullError",
     "render",
+    "render_avatar",
 ]

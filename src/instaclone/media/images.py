@@ -18,6 +18,7 @@ DECODE_OVERHEAD = 16 * 1024 * 1024
 """What one decode may use at its peak, as estimated from the header (decode_memory): a
 small file can declare a huge raster (40 Mpx RGBA is 160 MB before any copy)."""
 LARGE, SMALL = 1080, 320
+AVATAR, AVATAR_SMALL = 320, 150
 QUALITY = 85
 
 
@@ -75,6 +76,32 @@ def decode_memory(image: Image.Image) -> int:
 
 
 def render(data: bytes) -> Renditions:
+    """A photo: at most 1080 px and 320 px on the long side."""
+    oriented = _upright(data)
+    try:
+        large = _encode(oriented)
+        size = oriented.size
+        oriented.thumbnail((SMALL, SMALL), Image.Resampling.LANCZOS)
+        small = _encode(oriented)
+    except (OSError, ValueError) as exc:
+        raise InvalidImageError("the image could not be encoded") from exc
+    return Renditions(large, small, *size)
+
+
+def render_avatar(data: bytes) -> Renditions:
+    """A profile picture: the centre square, 320 px and 150 px."""
+    oriented = _upright(data)
+    try:
+        square = ImageOps.fit(oriented, (AVATAR, AVATAR), Image.Resampling.LANCZOS)
+        large = _encode(square)
+        small = _encode(square.resize((AVATAR_SMALL, AVATAR_SMALL), Image.Resampling.LANCZOS))
+    except (OSError, ValueError) as exc:
+        raise InvalidImageError("the image could not be encoded") from exc
+    return Renditions(large, small, AVATAR, AVATAR)
+
+
+def _upright(data: bytes) -> Image.Image:
+    """Decode within the limits, shrink to at most LARGE, turn upright, flatten to RGB."""
     try:
         image = Image.open(io.BytesIO(data))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -112,10 +139,6 @@ def render(data: bytes) -> Renditions:
             oriented = background
         elif oriented.mode == "L":
             oriented = oriented.convert("RGB")
-        large = _encode(oriented)
-        size = oriented.size
-        oriented.thumbnail((SMALL, SMALL), Image.Resampling.LANCZOS)
-        small = _encode(oriented)
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         raise InvalidImageError("the image could not be decoded") from exc
-    return Renditions(large, small, *size)
+    return oriented

@@ -18,7 +18,7 @@ from instaclone.api.routes.params import (
     Target,
     Username,
 )
-from instaclone.api.schemas import CommentIn, Liked, PageOut, PhotoFromUrl, json
+from instaclone.api.schemas import CaptionUpdate, CommentIn, Liked, PageOut, PhotoFromUrl, json
 from instaclone.api.security import same_user
 from instaclone.api.uploads import read_upload
 from instaclone.data import new_ulid
@@ -109,6 +109,17 @@ async def get_photo(username: Username, photo_id: PhotoId, app: Service) -> Resp
     return json(details)
 
 
+@router.patch("/api/users/{username}/photos/{photo_id}", response_model=Photo)
+async def edit_caption(
+    username: Username, photo_id: PhotoId, body: CaptionUpdate, app: Service, me: Me
+) -> Response:
+    """Only the owner; its tag pages follow the new caption."""
+    same_user(me, username, "edit this photo")
+    return json(
+        await app.update_photo_caption(username, photo_id, body.caption, acting_username=me)
+    )
+
+
 @router.delete("/api/users/{username}/photos/{photo_id}", status_code=204)
 async def delete_photo(
     username: Username, photo_id: PhotoId, request: Request, app: Service, me: Me
@@ -125,7 +136,8 @@ async def delete_photo(
 
 def own_media_keys(keys: list[str], owner: str) -> list[str]:
     """Defence in depth: only keys under the owner's own upload folders are ever deleted."""
-    return [k for k in keys if k.startswith((f"photos/{owner}/", f"stories/{owner}/"))]
+    own = (f"photos/{owner}/", f"stories/{owner}/", f"avatars/{owner}/")
+    return [k for k in keys if k.startswith(own)]
 
 
 @router.get("/api/users/{username}/photos/{photo_id}/likes", response_model=PageOut[User])

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, File, Request, UploadFile
 from starlette.responses import Response
 
 from instaclone.api.errors import ApiError
 from instaclone.api.routes.params import Cursor, Limit, Me, Service, Target, Username
+from instaclone.api.routes.photos import media, own_media_keys
 from instaclone.api.schemas import Following, PageOut, ProfileUpdate, json
 from instaclone.api.security import same_user
+from instaclone.api.uploads import read_upload
+from instaclone.data import new_ulid
 from instaclone.domain import Follow, User
 
 router = APIRouter(tags=["users"])
@@ -24,8 +29,46 @@ async def get_user(username: Username, app: Service) -> Response:
 
 @router.patch("/api/users/{username}", response_model=User)
 async def update_user(username: Username, body: ProfileUpdate, app: Service, me: Me) -> Response:
+    """Your name, bio (150 characters) and website (http(s)); an empty bio or website
+    removes it."""
     same_user(me, username, "change this profile")
     return json(await app.update_user_profile(username, body.model_dump(exclude_none=True)))
+
+
+@router.put("/api/users/{username}/avatar", response_model=User)
+async def set_avatar(
+    username: Username,
+    request: Request,
+    app: Service,
+    me: Me,
+    file: Annotated[UploadFile, File(description="JPEG, PNG or WebP")],
+) -> Response:
+    """A new profile picture: its centre square, stored at 320 and 150 px, EXIF removed.
+    The picture it replaces is deleted."""
+    same_user(me, username, "change this profile picture")
+    data = await read_upload(file, request.app.state.max_upload)
+    renditions = await request.app.state.renderer.render_avatar(data)
+    store = media(request)
+    base = f"avatars/{me}/{new_ulid()}"
+    keys = [f"{base}_320.jpg", f"{base}_150.jpg"]
+    try:
+        url = await store.put(keys[0], renditions.large, renditions.content_type)
+        thumb = await store.put(keys[1], renditions.small, renditions.content_type)
+        user, replaced = await app.set_avatar(me, url, thumb, keys)
+    except Exception:
+        await store.delete(keys)  # nothing left behind
+        raise
+    await store.delete(own_media_keys(replaced, me))
+    return json(user)
+
+
+@router.delete("/api/users/{username}/avatar", response_model=User)
+async def remove_avatar(username: Username, request: Request, app: Service, me: Me) -> Response:
+    """Back to initials; the picture's files are deleted."""
+    same_user(me, username, "remove this profile picture")
+    user, removed = await app.remove_avatar(me)
+    await media(request).delete(own_media_keys(removed, me))
+    return json(user)
 
 
 @router.get("/api/users/{username}/followers", response_model=PageOut[User])
