@@ -55,7 +55,8 @@ async def test_search_tags_and_explore(api: Api) -> None:
     assert page["items"][0]["likedByMe"] is False and page["items"][0]["savedByMe"] is False
     explore = (await api.client.get("/api/explore", headers=bearer(tb))).json()
     assert posted["photoId"] in [p["photoId"] for p in explore["items"]]
-    for bad in ({"q": ""}, {"q": "x" * 1000}, {"q": "ok", "limit": 0}):
+    bads: list[dict[str, str | int]] = [{"q": ""}, {"q": "x" * 1000}, {"q": "ok", "limit": 0}]
+    for bad in bads:
         response = await api.client.get("/api/search/users", params=bad)
         assert response.status_code == 422, bad
         assert response.json()["error"]["code"] in ("invalid_request", "invalid_input")
