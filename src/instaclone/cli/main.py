@@ -112,6 +112,28 @@ def _db_doctor(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(_doctor(settings, args.fix))
 
 
+async def _reindex(settings: Settings) -> int:
+    from instaclone.domain import InstagramService
+    from instaclone.domain.reindex import Reindexed, reindex
+
+    def progress(done: Reindexed) -> None:
+        print(f"\r{done.users:,} users, {done.photos:,} photos", end="", file=sys.stderr)
+
+    async with open_connection(settings) as connection:
+        app = InstagramService(instagram_table(connection, settings))
+        done = await reindex(app, progress)
+    print(file=sys.stderr)
+    print(
+        f"indexed {done.users:,} users for search and {done.photos:,} photos for hashtags and "
+        f"Explore ({done.captions_parsed:,} captions parsed for the first time)"
+    )
+    return 0
+
+
+def _db_reindex(settings: Settings, args: argparse.Namespace) -> int:
+    return asyncio.run(_reindex(settings))
+
+
 def _db_create_table(settings: Settings, args: argparse.Namespace) -> int:
     created = asyncio.run(_create_table(settings))
     state = "created" if created else "already exists"
@@ -349,6 +371,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--fix", action="store_true", help="repair what was found (default: a dry run)"
     )
     doctor.set_defaults(run=_db_doctor)
+    reindex = db_sub.add_parser(
+        "reindex",
+        help="build user search, hashtag pages and Explore for data written before they "
+        "existed (idempotent)",
+    )
+    reindex.set_defaults(run=_db_reindex)
     return parser
 
 

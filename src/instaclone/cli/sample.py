@@ -30,14 +30,19 @@ PEOPLE = [
     ("ada", "Ada Okafor", ("#e0533d", "#fbe3b6")),
 ]
 CAPTIONS = [
-    "Golden hour on the roof",
-    "Morning coffee, slow start",
-    "Found this mural downtown",
-    "Weekend hike, worth every step",
-    "Rainy street, neon lights",
-    "First try at sourdough",
+    "Golden hour on the roof #sunset #city",
+    "Morning coffee, slow start #coffee",
+    "Found this mural downtown with @theo #streetart #city",
+    "Weekend hike, worth every step #hiking #sunset",
+    "Rainy street, neon lights #city #night",
+    "First try at sourdough, thanks @ada for the starter #baking",
 ]
-COMMENTS = ["Love the colours!", "Where is this?", "So good", "Wow", "Need to go there"]
+COMMENTS = ["Love the colours!", "Where is this?", "So good #goals", "Wow", "Need to go there"]
+BIOS = {
+    "maya": "Rooftops and light. Shooting with @noor on weekends #sunset",
+    "theo": "Street art hunter #streetart",
+    "ada": "Baker, hiker, early riser #baking",
+}
 
 
 def picture(seed: int, colors: tuple[str, str], size: tuple[int, int] = (1080, 1080)) -> bytes:
@@ -97,6 +102,9 @@ async def seed_app(app: InstagramService, store: MediaStore) -> list[str]:
         except UsernameTakenError:
             pass
         step(f"account @{username}")
+    for username in made:  # after every account exists, so their mentions resolve
+        if username in BIOS:
+            await app.update_user_profile(username, {"bio": BIOS[username]})
     for n, (username, _, colors) in enumerate(PEOPLE):
         if username in made:
             for i in range(3):

@@ -42,13 +42,16 @@ def normalize_tag(tag: str) -> str:
     return value
 
 
-def hashtags(text: str | None) -> list[str]:
-    """The distinct tags of a text, in order of first appearance; at most MAX_TAGS."""
+def hashtags(text: str | None, *, strict: bool = True) -> list[str]:
+    """The distinct tags of a text, in order of first appearance; more than MAX_TAGS is
+    refused (or, not ``strict``, cut to the first MAX_TAGS: for text already stored)."""
     found: dict[str, None] = {}
     for match in _TAG.finditer(text or ""):
         raw = match.group(1)
         if len(raw) <= MAX_TAG:
             found.setdefault(unicodedata.normalize("NFC", raw).casefold(), None)
+    if len(found) > MAX_TAGS and not strict:
+        return list(found)[:MAX_TAGS]
     if len(found) > MAX_TAGS:
         raise InvalidInputError(f"a caption may have at most {MAX_TAGS} hashtags")
     return list(found)

@@ -4,24 +4,31 @@ import { api, whenSignedOut } from "./api/client.js";
 import { go, start } from "./router.js";
 import { onSessionChange, session, setMe } from "./state/session.js";
 import { avatar, enc, h, link } from "./ui/dom.js";
+import { headerSearch } from "./ui/search-box.js";
 
 const nav = document.getElementById("nav");
+// The search box lives in the header for the whole visit (phones get a Search link).
+document.querySelector(".top .brand").after(headerSearch());
 
 function renderNav() {
   const me = session.me;
   if (me) {
     nav.replaceChildren(
       link("/", {}, "Home"),
+      link("/search", { class: "search-link", "aria-label": "Search" }, "Search"),
+      link("/explore", {}, "Explore"),
       link("/upload", {}, "New post"),
-      link(`/u/${enc(me.username)}`, { "aria-label": "Your profile", class: "me" }, avatar(me.username), h("span", { class: "nav-name" }, `@${me.username}`)),
-      h("button", { class: "link", type: "button", onclick: logOut }, "Log out"),
+      link(`/u/${enc(me.username)}`, { "aria-label": "Your profile", class: "me" }, avatar(me), h("span", { class: "nav-name" }, `@${me.username}`)),
+      h("button", { class: "link logout", type: "button", onclick: logOut }, "Log out"),
     );
+    nav.classList.add("tabbar");
   } else {
-    nav.replaceChildren(link("/login", {}, "Log in"), link("/signup", { class: "button primary" }, "Sign up"));
+    nav.classList.remove("tabbar");
+    nav.replaceChildren(link("/search", { class: "search-link", "aria-label": "Search" }, "Search"), link("/login", {}, "Log in"), link("/signup", { class: "button primary" }, "Sign up"));
   }
 }
 
-async function logOut() {
+export async function logOut() {
   try {
     await api("DELETE", "/api/sessions/current");
   } catch (error) {

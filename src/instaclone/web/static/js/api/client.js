@@ -67,10 +67,10 @@ export async function api(method, path, body, { signal } = {}) {
 }
 
 // An upload with progress (fetch cannot report it): onProgress(fraction 0..1).
-export function upload(path, form, onProgress) {
+export function upload(path, form, onProgress, method = "POST") {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open("POST", path);
+    xhr.open(method, path);
     xhr.setRequestHeader("X-CSRF-Token", cookie("csrf"));
     xhr.upload.addEventListener("progress", (e) => e.lengthComputable && onProgress(e.loaded / e.total));
     xhr.addEventListener("error", () => reject(new ApiError(OFFLINE, 0, "offline")));

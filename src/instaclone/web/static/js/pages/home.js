@@ -18,10 +18,10 @@ function tray(entries) {
     "section",
     { class: "card tray", "aria-label": "Stories" },
     mine
-      ? link(`/stories/${enc(me.username)}`, { "aria-label": "Your story" }, avatar(me.username, false, ring(mine)), "Your story")
-      : link("/upload?kind=story", { "aria-label": "Add to your story" }, h("span", { class: "add-story" }, avatar(me.username), h("span", { class: "plus", "aria-hidden": "true" }, "+")), "Add story"),
+      ? link(`/stories/${enc(me.username)}`, { "aria-label": "Your story" }, avatar(me, false, ring(mine)), "Your story")
+      : link("/upload?kind=story", { "aria-label": "Add to your story" }, h("span", { class: "add-story" }, avatar(me), h("span", { class: "plus", "aria-hidden": "true" }, "+")), "Add story"),
     others.map((e) =>
-      link(`/stories/${enc(e.username)}?then=${enc(order)}`, { "aria-label": `Stories of ${e.username}`, class: isSeen(e.storyId) ? "seen" : "" }, avatar(e.username, false, ring(e)), e.username),
+      link(`/stories/${enc(e.username)}?then=${enc(order)}`, { "aria-label": `Stories of ${e.username}`, class: isSeen(e.storyId) ? "seen" : "" }, avatar(e, false, ring(e)), e.username),
     ),
   );
 }

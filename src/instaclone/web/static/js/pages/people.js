@@ -5,7 +5,7 @@ import { followButton, isFollowing } from "../ui/follow-button.js";
 import { pager } from "../ui/pager.js";
 
 export function personRow(user) {
-  const row = h("li", {}, avatar(user.username), h("div", { class: "who" }, link(`/u/${enc(user.username)}`, {}, h("strong", {}, user.username)), h("span", { class: "muted" }, user.name)));
+  const row = h("li", {}, avatar(user), h("div", { class: "who" }, link(`/u/${enc(user.username)}`, {}, h("strong", {}, user.username)), h("span", { class: "muted" }, user.name)));
   isFollowing(user.username).then((following) => {
     if (following !== null) row.append(followButton(user.username, following));
   }, () => {});

@@ -5,7 +5,8 @@ import { session } from "../state/session.js";
 import { avatar, countedText, empty, enc, h, link } from "../ui/dom.js";
 import { ago, plural } from "../ui/format.js";
 import { pager } from "../ui/pager.js";
-import { altOf, doubleTapToLike, likeControls, photoHref, photoPath } from "../ui/photo-card.js";
+import { altOf, captionOf, doubleTapToLike, likeControls, photoHref, photoPath, saveButton } from "../ui/photo-card.js";
+import { richText } from "../ui/rich-text.js";
 import { toast } from "../ui/toast.js";
 
 // A button that runs `action` once at a time: disabled while it runs (no double posts).
@@ -60,8 +61,8 @@ export async function render(view, owner, photoId) {
 
   function commentItem(comment) {
     const author = comment.commentingUsername;
-    const body = h("span", { class: "body" }, comment.content);
-    const li = h("li", {}, avatar(author), link(`/u/${enc(author)}`, {}, h("strong", {}, author)), body, h("span", { class: "muted" }, ago(comment.createdAt)));
+    const body = h("span", { class: "body" }, richText(comment.content, comment.mentions));
+    const li = h("li", {}, avatar(comment.user || author), link(`/u/${enc(author)}`, {}, h("strong", {}, author)), body, h("span", { class: "muted" }, ago(comment.createdAt)));
     const path = `${photoPath(photo)}/comments/${enc(comment.commentId)}`;
     if (me && me.username === author) {
       li.append(
@@ -81,7 +82,7 @@ export async function render(view, owner, photoId) {
                   try {
                     const updated = await api("PATCH", path, { content: text.value });
                     comment.content = updated.content;
-                    body.textContent = updated.content;
+                    body.replaceChildren(...richText(updated.content, updated.mentions));
                     form.replaceWith(body);
                   } catch (error) {
                     toast(error.message);
@@ -169,6 +170,47 @@ export async function render(view, owner, photoId) {
       })
     : null;
 
+  // The caption, and for its owner a way to edit it (its tags follow).
+  const caption = h("div", { id: "caption-box" });
+  function showCaption() {
+    const shown = photo.caption ? captionOf(photo) : null;
+    if (shown) shown.id = "caption";
+    const edit = isOwner
+      ? h("button", { class: "link", type: "button", onclick: editCaption }, photo.caption ? "Edit caption" : "Add a caption")
+      : null;
+    caption.replaceChildren(...[shown, edit].filter(Boolean));
+  }
+  function editCaption() {
+    const { field, text } = countedText("Caption", { name: "caption", value: photo.caption || "" });
+    const save = h("button", { type: "submit", class: "primary" }, "Save");
+    const form = h(
+      "form",
+      {
+        class: "edit-caption",
+        onsubmit: async (e) => {
+          e.preventDefault();
+          if (save.disabled) return;
+          save.disabled = true;
+          try {
+            photo = { ...photo, ...(await api("PATCH", photoPath(photo), { caption: text.value })) };
+            showCaption();
+          } catch (error) {
+            toast(error.message);
+          } finally {
+            save.disabled = false;
+          }
+        },
+      },
+      field,
+      save,
+      " ",
+      h("button", { type: "button", onclick: showCaption }, "Cancel"),
+    );
+    caption.replaceChildren(form);
+    text.focus();
+  }
+  showCaption();
+
   const frame = h("div", { class: "frame" }, h("img", { class: "photo-img", src: photo.url, alt: altOf(photo) }));
   doubleTapToLike(frame, likes.like);
   view.container.append(
@@ -179,13 +221,13 @@ export async function render(view, owner, photoId) {
       h(
         "div",
         { class: "side" },
-        h("div", { class: "card-head" }, avatar(photo.username), link(`/u/${enc(photo.username)}`, {}, h("strong", {}, photo.username)), h("span", { class: "muted" }, ago(photo.createdAt))),
+        h("div", { class: "card-head" }, avatar(photo.user || photo.username), link(`/u/${enc(photo.username)}`, {}, h("strong", {}, photo.username)), h("span", { class: "muted" }, ago(photo.createdAt))),
         h(
           "div",
           { class: "card-body" },
-          likes.element,
+          h("div", { class: "actions-row" }, likes.element, saveButton(photo)),
           likers,
-          photo.caption ? h("p", { id: "caption", class: "caption" }, h("strong", {}, photo.username), " ", photo.caption) : null,
+          caption,
           heading,
           comments,
           footer,

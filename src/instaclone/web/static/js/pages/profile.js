@@ -1,13 +1,27 @@
-// A profile: avatar (with a ring when there is a live story), counts, follow, photo grid.
-import { api, page } from "../api/client.js";
+// A profile: picture (with a ring when there is a live story), name, bio and website,
+// counts, follow; then the photo grid, and for your own profile a Saved tab (only you
+// see it).
+import { api } from "../api/client.js";
+import { go } from "../router.js";
 import { session } from "../state/session.js";
 import { avatar, empty, enc, h, link } from "../ui/dom.js";
 import { plural } from "../ui/format.js";
 import { followButton, isFollowing } from "../ui/follow-button.js";
-import { pager } from "../ui/pager.js";
-import { altOf } from "../ui/photo-card.js";
+import { photoGrid } from "../ui/grid.js";
+import { richText } from "../ui/rich-text.js";
 
-export async function render(view, username) {
+function website(url) {
+  let shown = url;
+  try {
+    const parsed = new URL(url);
+    shown = parsed.host + (parsed.pathname === "/" ? "" : parsed.pathname);
+  } catch (error) {
+    // shown as stored
+  }
+  return h("a", { class: "website", href: url, rel: "nofollow noopener noreferrer", target: "_blank" }, shown);
+}
+
+export async function render(view, username, tab = "posts") {
   let user;
   try {
     user = await api("GET", `/api/users/${enc(username)}`, undefined, { signal: view.signal });
@@ -15,6 +29,11 @@ export async function render(view, username) {
     if (error.status !== 404 && error.status !== 422) throw error;
     view.setTitle("Not found");
     view.container.append(empty(`No one is called @${username}`, h("p", {}, "Check the spelling, or go back home."), link("/", {}, "Go home")));
+    return;
+  }
+  const mine = Boolean(session.me && session.me.username === user.username);
+  if (tab === "saved" && !mine) {
+    go(`/u/${enc(user.username)}`, { replace: true });
     return;
   }
   view.setTitle(`${user.name} (@${user.username})`, true);
@@ -32,7 +51,7 @@ export async function render(view, username) {
           user.followerCount += now ? 1 : -1;
           followers.textContent = plural(user.followerCount, "follower", "followers");
         });
-  const face = avatar(user.username, true, hasStories);
+  const face = avatar(user, true, hasStories);
   view.container.append(
     h(
       "section",
@@ -49,24 +68,30 @@ export async function render(view, username) {
           h("li", {}, link(`/u/${enc(user.username)}/followers`, {}, followers)),
           h("li", {}, link(`/u/${enc(user.username)}/following`, {}, `${user.followingCount.toLocaleString()} following`)),
         ),
+        user.bio ? h("p", { class: "bio" }, richText(user.bio, user.mentions)) : null,
+        user.website ? h("p", {}, website(user.website)) : null,
         follow,
+        mine ? link("/settings", { class: "button" }, "Edit profile") : null,
       ),
     ),
   );
-  const grid = h("div", { class: "grid", "aria-label": "Photos" });
-  const tile = (photo) => link(`/p/${enc(photo.username)}/${enc(photo.photoId)}`, {}, h("img", { src: photo.thumbnailUrl || photo.url, alt: altOf(photo), loading: "lazy" }));
-  const { next, footer, watch } = pager(
-    view,
-    (cursor, signal) => api("GET", page(`/api/users/${enc(user.username)}/photos`, 12, cursor), undefined, { signal }).then((r) => ({ ...r, items: r.items.map(tile) })),
-    grid,
-  );
-  const first = await next();
-  if (!first.length) {
-    const mine = session.me && session.me.username === user.username;
-    view.container.append(empty("No photos yet", mine ? h("p", {}, link("/upload", { class: "button primary" }, "Share your first photo")) : h("p", { class: "muted" }, "Check back later.")));
+  if (mine) {
+    const tabLink = (name, href, label) => link(href, { class: tab === name ? "tab current" : "tab", "aria-current": tab === name ? "page" : null }, label);
+    view.container.append(
+      h("nav", { class: "tabs", "aria-label": "Profile sections" }, tabLink("posts", `/u/${enc(user.username)}`, "Posts"), tabLink("saved", `/u/${enc(user.username)}/saved`, "Saved")),
+    );
+  }
+  if (tab === "saved") {
+    view.container.append(h("p", { class: "muted" }, "Only you can see what you've saved."));
+    await photoGrid(view, "/api/me/saved", {
+      label: "Saved photos",
+      whenEmpty: () => empty("Nothing saved yet", h("p", {}, "Tap ☆ on a photo to keep it here.")),
+    });
     return;
   }
-  grid.append(...first);
-  view.container.append(grid, footer);
-  watch();
+  await photoGrid(view, `/api/users/${enc(user.username)}/photos`, {
+    size: 12,
+    whenEmpty: () =>
+      empty("No photos yet", mine ? h("p", {}, link("/upload", { class: "button primary" }, "Share your first photo")) : h("p", { class: "muted" }, "Check back later.")),
+  });
 }

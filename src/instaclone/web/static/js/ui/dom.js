@@ -23,10 +23,19 @@ export function empty(title, ...rest) {
   return h("div", { class: "empty" }, h("h2", {}, title), ...rest);
 }
 
-export function avatar(username, big = false, ring = false) {
+// A person's picture: their photo when they have one (150 px, or 320 px when big), else
+// their initials on a gradient, which also stand in if the picture fails to load.
+// `who` is a user (or anything with username and avatarThumbUrl/avatarUrl) or a username.
+export function avatar(who, big = false, ring = false) {
+  const username = typeof who === "string" ? who : who.username;
+  const picture = typeof who === "string" ? null : big ? who.avatarUrl || who.avatarThumbUrl : who.avatarThumbUrl || who.avatarUrl;
   const initials = username.replace(/[^a-z0-9]/gi, "").slice(0, 2) || "?";
-  const classes = ["avatar", big && "big", ring && "ring", ring === "seen" && "seen"].filter(Boolean);
-  return h("span", { class: classes.join(" "), "aria-hidden": "true" }, initials);
+  const classes = ["avatar", big && "big", ring && "ring", ring === "seen" && "seen"].filter(Boolean).join(" ");
+  const letters = () => h("span", { class: classes, "aria-hidden": "true" }, initials);
+  if (!picture) return letters();
+  const img = h("img", { class: `${classes} pic`, src: picture, alt: "", loading: "lazy", decoding: "async" });
+  img.addEventListener("error", () => img.replaceWith(letters()), { once: true });
+  return img;
 }
 
 // A text box with a live character count that refuses more than `max` (instead of the

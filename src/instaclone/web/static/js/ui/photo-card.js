@@ -4,6 +4,7 @@ import { go, needSignIn } from "../router.js";
 import { session } from "../state/session.js";
 import { avatar, enc, h, link } from "./dom.js";
 import { ago, plural } from "./format.js";
+import { richText } from "./rich-text.js";
 import { toast } from "./toast.js";
 
 export const photoPath = (photo) => `/api/users/${enc(photo.username)}/photos/${enc(photo.photoId)}`;
@@ -52,6 +53,47 @@ export function likeControls(photo, afterChange) {
   return { element: h("div", { class: "actions" }, button, countEl), like: () => toggle(true) };
 }
 
+// The bookmark: saves the photo to your (private) Saved list, or takes it out; disabled
+// while its request runs, so a double click is one save.
+export function saveButton(photo) {
+  let saved = false;
+  const button = h("button", { class: "save", type: "button", "aria-pressed": "false", "aria-label": "Save" }, "☆");
+  const show = () => {
+    button.setAttribute("aria-pressed", String(saved));
+    button.setAttribute("aria-label", saved ? "Remove from saved" : "Save");
+    button.title = saved ? "Saved: click to remove" : "Save";
+    button.textContent = saved ? "★" : "☆";
+  };
+  button.addEventListener("click", async () => {
+    if (needSignIn() || button.disabled) return;
+    button.disabled = true;
+    try {
+      await api(saved ? "DELETE" : "PUT", `${photoPath(photo)}/saved`);
+      saved = !saved;
+      show();
+      toast(saved ? "Saved. Find it under Saved on your profile." : "Removed from saved");
+    } catch (error) {
+      toast(error.message);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  if (session.me && typeof photo.savedByMe === "boolean") {
+    saved = photo.savedByMe;
+    show();
+  } else if (session.me) {
+    api("GET", `${photoPath(photo)}/saved`).then((r) => {
+      saved = r.saved;
+      show();
+    }, () => {});
+  }
+  return button;
+}
+
+export function captionOf(photo) {
+  return h("p", { class: "caption" }, link(`/u/${enc(photo.username)}`, {}, h("strong", {}, photo.username)), " ", richText(photo.caption, photo.mentions));
+}
+
 // Two taps (or clicks) in quick succession on a photo like it, with a heart, as people
 // expect. On a card the photo also opens its page: a single tap does, once it is clear no
 // second one follows (keyboard activation opens at once).
@@ -87,13 +129,13 @@ export function photoCard(photo) {
   return h(
     "article",
     { class: "card" },
-    h("div", { class: "card-head" }, avatar(photo.username), link(`/u/${enc(photo.username)}`, {}, h("strong", {}, photo.username)), h("span", { class: "muted" }, ago(photo.createdAt))),
+    h("div", { class: "card-head" }, avatar(photo.user || photo.username), link(`/u/${enc(photo.username)}`, {}, h("strong", {}, photo.username)), h("span", { class: "muted" }, ago(photo.createdAt))),
     frame,
     h(
       "div",
       { class: "card-body" },
-      likes.element,
-      photo.caption ? h("p", { class: "caption" }, h("strong", {}, photo.username), " ", photo.caption) : null,
+      h("div", { class: "actions-row" }, likes.element, saveButton(photo)),
+      photo.caption ? captionOf(photo) : null,
       link(href, { class: "muted" }, photo.commentCount ? `View ${plural(photo.commentCount, "comment", "comments")}` : "Add a comment"),
     ),
   );
