@@ -4,6 +4,7 @@ uses, bad input refused with nothing written, and the private parts private."""
 from __future__ import annotations
 
 import io
+import os
 from typing import Any
 
 from PIL import Image
@@ -154,9 +155,12 @@ async def test_avatar_is_a_square_exif_free_pair_and_replacing_removes_the_old(
     assert not big_image.getexif() and not small_image.getexif()
     old_files = [api.media_root / k for k in user["avatarKeys"]]
     assert all(f.exists() for f in old_files)
+    noise = io.BytesIO()  # a real photo's size (well over the 256 KiB of a JSON body)
+    Image.frombytes("RGB", (1200, 900), os.urandom(1200 * 900 * 3)).save(noise, "PNG")
+    assert len(noise.getvalue()) > 1 << 20
     second = await api.client.put(
         f"/api/users/{ana}/avatar",
-        files={"file": ("b.png", image((200, 300)), "image/png")},
+        files={"file": ("b.png", noise.getvalue(), "image/png")},
         headers=bearer(ta),
     )
     assert second.status_code == 200

@@ -23,7 +23,7 @@ from instaclone.api.security import _check_csrf, _token, service
 
 JSON_LIMIT = 256 * 1024
 """Every JSON body: a caption or comment is 2,200 characters, a story 20 frame URLs."""
-UPLOAD_PATH = re.compile(r"^/api/users/([^/]+)/(photos|stories)/upload$")
+UPLOAD_PATH = re.compile(r"^/api/users/([^/]+)/(?:(photos|stories)/upload|(avatar))$")
 MULTIPART_SLACK = 1024 * 1024
 """Room for the form's boundaries, headers and text fields around the files."""
 
@@ -46,7 +46,7 @@ class BodyLimit:
         match = UPLOAD_PATH.match(path)
         if match is None:
             return JSON_LIMIT, False
-        files = 1 if match.group(2) == "photos" else self.max_files
+        files = self.max_files if match.group(2) == "stories" else 1
         return files * self.max_upload + MULTIPART_SLACK, True
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -17,7 +17,7 @@ export async function render(view) {
 
   // -- picture
   const face = h("div", { class: "face" }, avatar(user, true));
-  const file = h("input", { type: "file", name: "file", accept: "image/jpeg,image/png,image/webp", class: "visually-hidden", id: "avatar-file" });
+  const file = h("input", { type: "file", name: "file", accept: "image/jpeg,image/png,image/webp", class: "visually-hidden", id: "avatar-file", "aria-label": "Profile photo file", tabindex: "-1" });
   const choose = h("label", { for: "avatar-file", class: "button primary", role: "button", tabindex: "0" }, "Change profile photo");
   choose.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); file.click(); } });
   const removeButton = h("button", { type: "button", class: "danger", hidden: !user.avatarUrl }, "Remove photo");

@@ -1,0 +1,180 @@
+"""Finding people and things in the browser: search a person by part of their name (without
+the accent) and follow from the results, open a tag from a caption, save a photo and find it
+under Saved, change the profile picture and see it on the feed card, edit a caption;
+screenshots at both sizes."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from instaclone.engine import LocalEngine
+from tests.live import live_server
+from tests.web.test_journey import Watch, check_accessibility, picture, shot
+from tests.web.test_walk import DESKTOP, IMAGE, PHONE, account, call, signed_in
+
+
+@pytest.fixture(scope="module")
+def server(engine: LocalEngine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with live_server(engine.endpoint, tmp_path_factory.mktemp("discovery")) as url:
+        yield url
+
+
+def until(page: Page, ready: Callable[[], bool], what: str) -> None:
+    """Reload until the pipeline has done its part (it runs beside the API)."""
+    for _ in range(40):
+        if ready():
+            return
+        time.sleep(0.25)
+        page.reload()
+    raise AssertionError(f"the pipeline did not {what}")
+
+
+def test_find_follow_tag_save_and_picture(browser: Browser, server: str, tmp_path: Path) -> None:
+    watch = Watch(server)
+    errors: list[str] = []
+    author, author_token = account(server, "jgarcia")
+    call(server, "PATCH", f"/api/users/{author}", {"name": "José García Ruiz"}, author_token)
+    reader, reader_token = account(server, "rd")
+    posted = call(
+        server,
+        "POST",
+        f"/api/users/{author}/photos",
+        {"url": IMAGE, "caption": f"Tapas night #Madrid with @{reader} and @ghost_nobody"},
+        author_token,
+    )
+    desk, page = signed_in(browser, server, reader, **DESKTOP)
+    watch.attach(desk)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    # -- search by part of the name, no accent; arrows and Enter open the person ---------------
+    box = page.get_by_role("combobox", name="Search people")
+    box.fill("jose GAR")
+    option = page.get_by_role("option", name=author)
+    until(page, lambda: (box.fill("jose GAR") or True) and _visible(option), "index the name")
+    shot(page, "d1-search-suggestions-desktop")
+    box.press("ArrowDown")
+    expect(option).to_have_attribute("aria-selected", "true")
+    box.press("Enter")
+    expect(page).to_have_url(f"{server}/u/{author}")
+    expect(page.get_by_role("heading", name=f"José García Ruiz @{author}")).to_be_visible()
+
+    # -- Enter without a choice: the search page, where Follow works from the results --------
+    box.fill("garcía")
+    box.press("Enter")
+    expect(page).to_have_url(f"{server}/search?q=garc%C3%ADa")
+    row = page.locator("#results li").filter(has_text=author)
+    follow = row.get_by_role("button", name="Follow")
+    follow.dblclick()  # twice is one follow
+    expect(row.get_by_role("button", name="Following")).to_be_visible()
+    assert call(server, "GET", f"/api/users/{author}")["followerCount"] == 1
+    check_accessibility(page)
+    shot(page, "d2-search-page-desktop")
+
+    # -- the photo reaches the feed; its tag is a link, the missing mention is not -------------
+    page.goto("/")
+    card = page.locator("#feed article.card").filter(has_text="Tapas night")
+    until(page, lambda: card.count() == 1, "fill the feed")
+    expect(card.get_by_role("link", name=f"@{reader}", exact=True)).to_be_visible()
+    expect(card.get_by_role("link", name="@ghost_nobody", exact=True)).to_have_count(0)
+    expect(card.locator(".caption")).to_contain_text("@ghost_nobody")
+
+    # -- save it (a double click is one save), then find it under Saved -------------------------
+    save = card.get_by_role("button", name="Save post")
+    save.dblclick()
+    expect(card.get_by_role("button", name="Remove from saved")).to_be_visible()
+    assert (
+        call(server, "GET", "/api/me/saved", token=reader_token)["items"][0]["photoId"]
+        == (posted["photoId"])
+    )
+    page.get_by_role("link", name="Your profile").click()
+    page.get_by_role("link", name="Saved").click()
+    expect(page).to_have_url(f"{server}/u/{reader}/saved")
+    expect(page.get_by_label("Saved photos").locator("a")).to_have_count(1)
+    shot(page, "d3-saved-desktop")
+    page.reload()  # still there
+    expect(page.get_by_label("Saved photos").locator("a")).to_have_count(1)
+
+    # -- open the tag from the caption ----------------------------------------------------------
+    page.goto("/")
+    card.get_by_role("link", name="#Madrid", exact=True).click()
+    expect(page).to_have_url(f"{server}/tags/madrid")
+    expect(page.get_by_role("heading", name="#madrid")).to_be_visible()
+    expect(page.get_by_text("1 post")).to_be_visible()
+    expect(page.get_by_label("Photos tagged #madrid").locator("a")).to_have_count(1)
+    shot(page, "d4-tag-desktop")
+
+    # -- the author, on a phone: a new profile picture, a bio with a mention, a website --------
+    phone, mobile = signed_in(browser, server, author, **PHONE)
+    watch.attach(phone)
+    mobile.on("pageerror", lambda e: errors.append(str(e)))
+    mobile.get_by_role("link", name="Your profile").click()
+    mobile.get_by_role("link", name="Edit profile").click()
+    expect(mobile.get_by_role("heading", name="Edit profile")).to_be_visible()
+    mobile.locator("#avatar-file").set_input_files(
+        str(picture(tmp_path / "me.jpg", ("#123", "#fc0")))
+    )
+    expect(mobile.locator("nav img.avatar")).to_be_visible()  # the header has it at once
+    mobile.get_by_label("Bio").fill(f"Cook. Friends with @{reader} #food")
+    mobile.get_by_label("Website").fill("example.com/jose")
+    mobile.get_by_role("button", name="Save", exact=True).click()
+    expect(mobile.locator("#toast")).to_contain_text("Profile saved")
+    check_accessibility(mobile)
+    shot(mobile, "d5-settings-phone")
+    mobile.get_by_role("link", name="View profile").click()
+    expect(mobile.locator(".bio").get_by_role("link", name=f"@{reader}")).to_be_visible()
+    site = mobile.get_by_role("link", name="example.com/jose")
+    expect(site).to_have_attribute("rel", "nofollow noopener noreferrer")
+    expect(site).to_have_attribute("href", "https://example.com/jose")
+    expect(mobile.locator(".profile-head img.avatar")).to_be_visible()
+    shot(mobile, "d6-profile-phone")
+
+    # -- edit the caption: the tag page follows --------------------------------------------------
+    mobile.goto(f"/p/{author}/{posted['photoId']}")
+    mobile.get_by_role("button", name="Edit caption").click()
+    mobile.get_by_label("Caption").fill("Tapas night #Barcelona")
+    mobile.get_by_role("button", name="Save", exact=True).click()
+    expect(mobile.locator("#caption").get_by_role("link", name="#Barcelona")).to_be_visible()
+    mobile.goto("/tags/barcelona")
+    grid = mobile.get_by_label("Photos tagged #barcelona").locator("a")
+    until(mobile, lambda: grid.count() == 1, "move the photo to its new tag")
+    shot(mobile, "d7-tag-phone")
+
+    # -- the reader sees the new picture on the feed card ----------------------------------------
+    mine = call(server, "GET", f"/api/users/{author}")
+    page.goto("/")
+    head = (
+        page.locator("#feed article.card")
+        .filter(has_text="Tapas night")
+        .locator(".card-head img.avatar")
+    )
+    expect(head).to_have_attribute("src", mine["avatarThumbUrl"])
+    assert page.evaluate("(img) => img.naturalWidth", head.element_handle()) == 150
+    shot(page, "d8-feed-card-with-picture-desktop")
+
+    # -- the phone's search page, stale answers never win ---------------------------------------
+    mobile.goto("/search")
+    field = mobile.get_by_role("searchbox", name="Search people")
+    field.press_sequentially("jos", delay=30)
+    field.press("Backspace")
+    field.press("Backspace")
+    field.press_sequentially("zz", delay=30)
+    expect(mobile.locator("main [role=status]")).to_contain_text("No one matches “jzz”")
+    expect(mobile.locator("#results li")).to_have_count(0)
+    shot(mobile, "d9-search-phone")
+
+    assert watch.alerts == [] and watch.foreign == [] and errors == []
+    desk.close()
+    phone.close()
+
+
+def _visible(locator: object) -> bool:
+    try:
+        locator.wait_for(state="visible", timeout=1500)  # type: ignore[attr-defined]
+        return True
+    except Exception:
+        return False
