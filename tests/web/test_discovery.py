@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from instaclone.engine import LocalEngine
 from tests.live import live_server
@@ -55,7 +55,12 @@ def test_find_follow_tag_save_and_picture(browser: Browser, server: str, tmp_pat
     box = page.get_by_role("combobox", name="Search people")
     box.fill("jose GAR")
     option = page.get_by_role("option", name=author)
-    until(page, lambda: (box.fill("jose GAR") or True) and _visible(option), "index the name")
+
+    def suggested() -> bool:
+        box.fill("jose GAR")
+        return _visible(option)
+
+    until(page, suggested, "index the name")
     shot(page, "d1-search-suggestions-desktop")
     box.press("ArrowDown")
     expect(option).to_have_attribute("aria-selected", "true")
@@ -172,9 +177,9 @@ def test_find_follow_tag_save_and_picture(browser: Browser, server: str, tmp_pat
     phone.close()
 
 
-def _visible(locator: object) -> bool:
+def _visible(locator: Locator) -> bool:
     try:
-        locator.wait_for(state="visible", timeout=1500)  # type: ignore[attr-defined]
+        locator.wait_for(state="visible", timeout=1500)
         return True
     except Exception:
         return False
