@@ -262,8 +262,10 @@ async def test_workflows(app: InstagramService, counting: CountingConnection) ->
         "get_photo_with_details",
         lambda: app.get_photo_with_details(juanca, p1.photo_id),
     )
-    assert calls == {"GetItem": 1, "Query": 2, "BatchGetItem": 2}
+    # the photo and its author's profile (for the picture), at once with the lists
+    assert calls == {"GetItem": 2, "Query": 2, "BatchGetItem": 2}
     assert details is not None and details.total_likes == 1 and details.comment_count == 1
+    assert details.user is not None and details.user.username == juanca
     assert [u.username for u in details.recent_likers] == [alice]
     assert details.comments[0].content == "nice" and details.comments[0].user is not None
 

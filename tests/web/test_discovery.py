@@ -89,7 +89,7 @@ def test_find_follow_tag_save_and_picture(browser: Browser, server: str, tmp_pat
     expect(card.locator(".caption")).to_contain_text("@ghost_nobody")
 
     # -- save it (a double click is one save), then find it under Saved -------------------------
-    save = card.get_by_role("button", name="Save post")
+    save = card.get_by_role("button", name="Add to saved")
     save.dblclick()
     expect(card.get_by_role("button", name="Remove from saved")).to_be_visible()
     assert (

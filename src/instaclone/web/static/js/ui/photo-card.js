@@ -57,11 +57,11 @@ export function likeControls(photo, afterChange) {
 // while its request runs, so a double click is one save.
 export function saveButton(photo) {
   let saved = false;
-  const button = h("button", { class: "save", type: "button", "aria-pressed": "false", "aria-label": "Save post" }, "☆");
+  const button = h("button", { class: "save", type: "button", "aria-pressed": "false", "aria-label": "Add to saved" }, "☆");
   const show = () => {
     button.setAttribute("aria-pressed", String(saved));
-    button.setAttribute("aria-label", saved ? "Remove from saved" : "Save post");
-    button.title = saved ? "Saved: click to remove" : "Save post";
+    button.setAttribute("aria-label", saved ? "Remove from saved" : "Add to saved");
+    button.title = saved ? "Saved: click to remove" : "Add to saved";
     button.textContent = saved ? "★" : "☆";
   };
   button.addEventListener("click", async () => {
