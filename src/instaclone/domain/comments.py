@@ -33,6 +33,7 @@ class CommentOps(ServiceBase):
             commenting_username=author,
             content=text,
             mentions=await self.existing_mentions(text),
+            photo_owner=owner,
         )
         await self.run(
             self.table.transaction()

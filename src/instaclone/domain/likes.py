@@ -19,7 +19,7 @@ class LikeOps(ServiceBase):
         must exist, so no phantom photo or like is ever written."""
         photo_id = self.identifier(photo_id, "photo")
         owner, liker = self.username(photo_owner), self.username(liking_username)
-        like = self.likes.create(photo_id=photo_id, liking_username=liker)
+        like = self.likes.create(photo_id=photo_id, liking_username=liker, photo_owner=owner)
         await self.run(
             self.table.transaction()
             .add(like, label="like")

@@ -113,6 +113,8 @@ class Like(Entity):
     photo_id: str
     liking_username: str
     like_id: str = ulid_field()
+    photo_owner: str | None = None
+    """Whose photo (so the pipeline can tell them without a read)."""
 
 
 class Comment(Entity):
@@ -124,6 +126,8 @@ class Comment(Entity):
     content: str
     mentions: list[str] = Field(default_factory=list)
     """The accounts the comment mentions that existed when it was written."""
+    photo_owner: str | None = None
+    """Whose photo (so the pipeline can tell them without a read)."""
 
 
 class Follow(Entity):
@@ -315,6 +319,61 @@ class Saver(Entity):
     save_id: str
 
 
+class NotificationGroup(Entity):
+    """One row of someone's activity: every actor of one kind on one photo (or every new
+    follower) within one day, "alice, bob and 3 others liked your photo". Listed newest
+    first through gsi1 by ``last_at``, which is removed (taking the row out of the list)
+    when every actor has undone what they did. Expires after 90 days."""
+
+    primary_key = Key(pk="NOTIFS#{username}", sk="GROUP#{groupKey}")
+    index_keys = indexes(gsi1=Key(pk="NOTIFS#{username}", sk="AT#{lastAt}"))
+    timestamps = False
+
+    username: str
+    """Who is told."""
+    group_key: str
+    kind: str
+    """like, comment, follow or mention."""
+    day: str
+    photo_id: str | None = None
+    photo_owner: str | None = None
+    actor_count: int = 0
+    recent: list[str] = Field(default_factory=list)
+    """The latest actors, newest first (at most 3)."""
+    last_at: str | None = None
+    """Milliseconds of the latest event, zero-padded (sorts as text)."""
+    preview: str | None = None
+    """The latest comment's first characters."""
+    version: int = 0
+    expires_at: int = 0
+
+
+class NotificationActor(Entity):
+    """One actor in one group: written and removed with the group's count, so a repeated
+    record changes nothing and an undo removes exactly what it added."""
+
+    primary_key = Key(pk="NOTIFS#{username}", sk="ACTOR#{groupKey}#{actor}")
+    timestamps = False
+
+    username: str
+    group_key: str
+    actor: str
+    at: int
+    """Milliseconds of the event: unread while later than the reader's ``read_until``."""
+    expires_at: int = 0
+
+
+class NotificationCounter(Entity):
+    """Someone's unread count (one read for the badge) and when they last read everything."""
+
+    primary_key = Key(pk="NOTIFS#{username}", sk="UNREAD")
+    timestamps = False
+
+    username: str
+    unread: int = 0
+    read_until: int = 0
+
+
 ENTITIES: tuple[type[Entity], ...] = (
     User,
     Photo,
@@ -336,6 +395,9 @@ ENTITIES: tuple[type[Entity], ...] = (
     SavedMark,
     SavedEntry,
     Saver,
+    NotificationGroup,
+    NotificationActor,
+    NotificationCounter,
 )
 
 SCHEMA = TableSchema(ENTITIES, indexes={"gsi1": ("GSI1PK", "GSI1SK")})

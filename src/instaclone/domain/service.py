@@ -14,6 +14,7 @@ from instaclone.domain.accounts import AccountOps
 from instaclone.domain.explore import ExploreOps
 from instaclone.domain.feed import Feed, FeedPolicy, FeedWriter, PushFeed, StoryTray
 from instaclone.domain.hashtags import HashtagOps
+from instaclone.domain.notifications import NotificationOps
 from instaclone.domain.saved import SavedOps
 from instaclone.domain.search import SearchOps
 from instaclone.domain.stories import StoryOps
@@ -21,7 +22,14 @@ from instaclone.domain.workflows import WorkflowOps
 
 
 class InstagramService(
-    WorkflowOps, StoryOps, AccountOps, SearchOps, HashtagOps, ExploreOps, SavedOps
+    WorkflowOps,
+    StoryOps,
+    AccountOps,
+    SearchOps,
+    HashtagOps,
+    ExploreOps,
+    SavedOps,
+    NotificationOps,
 ):
     def __init__(
         self,

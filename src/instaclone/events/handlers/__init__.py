@@ -9,6 +9,7 @@ from instaclone.events.handlers import (
     explore,
     feed,
     hashtags,
+    notifications,
     search,
     stories,
 )
@@ -17,6 +18,15 @@ from instaclone.events.router import Router
 
 def default_router() -> Router:
     router = Router()
-    for module in (feed, stories, cascades, celebrities, search, hashtags, explore):
+    for module in (
+        feed,
+        stories,
+        cascades,
+        celebrities,
+        search,
+        hashtags,
+        explore,
+        notifications,
+    ):
         router.include(module.router)
     return router

@@ -1,0 +1,93 @@
+"""Notifications follow likes, comments, follows and mentions, and their undoing: none is
+written in the request path of the write that causes it."""
+
+from __future__ import annotations
+
+from ulid import ULID
+
+from instaclone.domain import Comment, Follow, InstagramService, Like, Photo
+from instaclone.events.records import INSERT, REMOVE, StreamRecord
+from instaclone.events.router import Router
+
+router = Router()
+
+
+def ulid_ms(value: str) -> int:
+    try:
+        return int(ULID.from_str(value).milliseconds)
+    except ValueError:
+        return 0
+
+
+@router.on(Like, INSERT, REMOVE)
+async def like(record: StreamRecord, app: InstagramService) -> None:
+    done: Like = record.new or record.old
+    if done.photo_owner is None:  # written before likes named their photo's owner
+        return
+    at = ulid_ms(done.like_id)
+    if record.event_name == INSERT:
+        photo = (done.photo_owner, done.photo_id)
+        await app.notify(done.photo_owner, "like", done.liking_username, at, photo=photo)
+    else:
+        await app.unnotify(
+            done.photo_owner, "like", done.liking_username, at, photo_id=done.photo_id
+        )
+
+
+@router.on(Comment)
+async def comment(record: StreamRecord, app: InstagramService) -> None:
+    old: Comment | None = record.old
+    new: Comment | None = record.new
+    done = new or old
+    assert done is not None
+    if done.photo_owner is None:
+        return
+    at, author = ulid_ms(done.comment_id), done.commenting_username
+    photo = (done.photo_owner, done.photo_id)
+    if old is None and new is not None:
+        await app.notify(done.photo_owner, "comment", author, at, photo=photo, preview=new.content)
+    elif new is None:
+        await app.unnotify(done.photo_owner, "comment", author, at, photo_id=done.photo_id)
+    await _mentions(
+        app, old.mentions if old else [], new.mentions if new else [], author, at, photo
+    )
+
+
+@router.on(Photo)
+async def caption_mentions(record: StreamRecord, app: InstagramService) -> None:
+    old: Photo | None = record.old
+    new: Photo | None = record.new
+    done = new or old
+    assert done is not None
+    before, after = (old.mentions if old else []), (new.mentions if new else [])
+    if before != after:
+        at = ulid_ms(done.photo_id)
+        await _mentions(app, before, after, done.username, at, (done.username, done.photo_id))
+
+
+async def _mentions(
+    app: InstagramService,
+    before: list[str],
+    after: list[str],
+    author: str,
+    at: int,
+    photo: tuple[str, str],
+) -> None:
+    for name in after:
+        if name not in before:
+            await app.notify(name, "mention", author, at, photo=photo)
+    for name in before:
+        if name not in after:
+            await app.unnotify(name, "mention", author, at, photo_id=photo[1])
+
+
+@router.on(Follow, INSERT, REMOVE)
+async def follow(record: StreamRecord, app: InstagramService) -> None:
+    done: Follow = record.new or record.old
+    at = int(done.created_at.timestamp() * 1000) if done.created_at else 0
+    if not at:
+        return
+    if record.event_name == INSERT:
+        await app.notify(done.followed_username, "follow", done.following_username, at)
+    else:
+        await app.unnotify(done.followed_username, "follow", done.following_username, at)

@@ -1,0 +1,132 @@
+"""Notifications against DynamoDB Local, the pipeline drained: every kind, grouping, undo,
+none about oneself, and an unread counter equal to a full recount after a storm."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+
+from instaclone.data import Connection
+from instaclone.domain import AlreadyLikedError, NotLikedError
+from instaclone.domain.models import NotificationActor
+from tests.events.conftest import drain, fresh_app, users
+
+
+async def rows(app, user: str) -> list[tuple[str, list[str], int]]:  # type: ignore[no-untyped-def]
+    page = await app.get_notifications(user, 50)
+    return [(n.kind, n.actors, n.actor_count) for n in page.items]
+
+
+async def test_each_kind_grouped_and_undone(connection: Connection) -> None:
+    app = await fresh_app(connection)
+    await users(app, "ana", "bo", "cy", "dee", "eve")
+    photo = await app.create_photo("ana", "https://x.example/1.jpg", "hi @bo")
+    await app.like_photo(photo.photo_id, "ana", "ana")  # oneself: never told
+    for liker in ("bo", "cy", "dee", "eve"):
+        await app.like_photo(photo.photo_id, "ana", liker)
+    comment = await app.comment_on_photo(photo.photo_id, "ana", "cy", "lovely, @dee")
+    await app.follow_user("bo", "ana")
+    await app.follow_user("cy", "ana")
+    await drain(app)
+    got = await rows(app, "ana")
+    assert ("like", ["eve", "dee", "cy"], 4) in got  # "eve, dee, cy and 1 other"
+    assert ("comment", ["cy"], 1) in got
+    assert ("follow", ["cy", "bo"], 2) in got
+    assert len(got) == 3
+    assert await rows(app, "bo") == [("mention", ["ana"], 1)]
+    assert await rows(app, "dee") == [("mention", ["cy"], 1)]
+    assert await app.unread_notifications("ana") == 4 + 1 + 2
+    page = await app.get_notifications("ana", 10)
+    comment_row = next(n for n in page.items if n.kind == "comment")
+    assert comment_row.preview == "lovely, @dee" and comment_row.photo is not None
+    assert set(page.users) >= {"eve", "dee", "cy", "bo"}
+    await drain(app)  # handled twice: nothing moves
+    assert await app.unread_notifications("ana") == 7
+
+    # undo: unlike, unfollow, delete the comment, drop the mention from the caption
+    await app.unlike_photo(photo.photo_id, "ana", "eve")
+    await app.unfollow_user("bo", "ana")
+    await app.unfollow_user("cy", "ana")
+    await app.delete_comment(photo.photo_id, comment.comment_id, "ana", acting_username="cy")
+    await app.update_photo_caption("ana", photo.photo_id, "hi", acting_username="ana")
+    await drain(app)
+    assert await rows(app, "ana") == [("like", ["dee", "cy", "bo"], 3)]
+    assert await rows(app, "bo") == [] and await rows(app, "dee") == []
+    assert await app.unread_notifications("ana") == 3 == await app.recount_unread("ana")
+
+
+async def test_unread_is_one_read_and_mark_all_read(connection: Connection) -> None:
+    app = await fresh_app(connection)
+    await users(app, "fay", "gus", "hal")
+    await app.follow_user("gus", "fay")
+    await drain(app)
+    assert await app.unread_notifications("fay") == 1
+    await app.mark_notifications_read("fay")
+    assert await app.unread_notifications("fay") == 0
+    page = await app.get_notifications("fay")
+    assert [n.unread for n in page.items] == [False]
+    await asyncio.sleep(0.01)
+    await app.follow_user("hal", "fay")
+    await drain(app)
+    assert await app.unread_notifications("fay") == 1
+    # undoing a read event leaves the count alone; undoing an unread one takes it back
+    await app.unfollow_user("gus", "fay")
+    await drain(app)
+    assert await app.unread_notifications("fay") == 1
+    await app.unfollow_user("hal", "fay")
+    await drain(app)
+    assert await app.unread_notifications("fay") == 0 == await app.recount_unread("fay")
+
+
+async def test_a_deleted_photo_takes_its_notifications_with_it(connection: Connection) -> None:
+    app = await fresh_app(connection)
+    await users(app, "ivy", "jon")
+    photo = await app.create_photo("ivy", "https://x.example/1.jpg")
+    await app.like_photo(photo.photo_id, "ivy", "jon")
+    await drain(app)
+    await app.delete_photo("ivy", photo.photo_id, acting_username="ivy")
+    assert await rows(app, "ivy") == []  # hidden at once
+    await drain(app)  # the cascade removes the like, which removes the notification
+    assert await app.unread_notifications("ivy") == 0 == await app.recount_unread("ivy")
+
+
+async def test_counter_equals_a_recount_after_a_storm(connection: Connection) -> None:
+    app = await fresh_app(connection)
+    owner, fans = "star", [f"fan{i}" for i in range(40)]
+    await users(app, owner, *fans)
+    photos = [await app.create_photo(owner, f"https://x.example/{i}.jpg") for i in range(4)]
+    rng = random.Random(11)
+    liked: set[tuple[str, str]] = set()
+
+    async def one(i: int) -> None:
+        fan, photo = rng.choice(fans), rng.choice(photos)
+        key = (fan, photo.photo_id)
+        roll = rng.random()
+        try:
+            if roll < 0.45 and key not in liked:
+                liked.add(key)
+                await app.like_photo(photo.photo_id, owner, fan)
+            elif roll < 0.8 and key in liked:
+                liked.discard(key)
+                await app.unlike_photo(photo.photo_id, owner, fan)
+            else:
+                await app.comment_on_photo(photo.photo_id, owner, fan, f"comment {i}")
+        except (AlreadyLikedError, NotLikedError):
+            pass
+
+    for start in range(0, 1000, 25):
+        await asyncio.gather(*(one(i) for i in range(start, start + 25)))
+        if start == 500:
+            await drain(app)
+            await app.mark_notifications_read(owner)  # in the middle of it all
+    await drain(app)
+    assert await app.unread_notifications(owner) == await app.recount_unread(owner)
+    # and every row's count is its actors
+    actors = await app.table.entity(NotificationActor).query(username=owner).all()
+    page = await app.get_notifications(owner, 100)
+    assert sum(n.actor_count for n in page.items) == len(actors)
+    likes = 0
+    for p in photos:
+        likes += len(await app.likes.query(photo_id=p.photo_id).all())
+    like_actors = sum(1 for a in actors if a.group_key.startswith("like."))
+    assert like_actors == likes
