@@ -77,6 +77,20 @@ async def test_sort_key_conditions(posts: EntityAccess[Post], drafts: EntityAcce
     # gt stays inside POST# even though other entities sort after it
     page = await posts.query(handle=handle).sort_gt(post_id=ids[4]).limit(1).execute()
     assert page.items == []
+    # begins_with, open_end: the start of the last field given (here the template ends
+    # with it; tests/discovery/test_search.py has a literal after it, "T#{term}#{username}")
+    shared = ids[0][:9]
+    opened = posts.query(handle=handle).sort_begins_with(post_id=shared, open_end=True)
+    assert await run(opened) == [i for i in ids if i.startswith(shared)]
+
+
+async def test_cursor_after_resumes_just_after_an_item(posts: EntityAccess[Post]) -> None:
+    handle = unique()
+    made = [await posts.create(handle=handle, title=f"t{i}").execute() for i in range(5)]
+    query = posts.query(handle=handle).limit(5)
+    first = await query.execute()
+    resumed = await posts.query(handle=handle).after(query.cursor_after(first.items[1])).execute()
+    assert [p.post_id for p in resumed.items] == [p.post_id for p in made[2:]]
 
 
 async def test_filters_and_projection(posts: EntityAccess[Post]) -> None:

@@ -99,3 +99,26 @@ async def test_bad_queries_are_refused(connection: Connection, query: str) -> No
     app = await fresh_app(connection)
     with pytest.raises(InvalidInputError):
         await app.search_users(query, 10)
+
+
+async def test_letters_without_a_decomposition_fold_too(connection: Connection) -> None:
+    app = await fresh_app(connection)
+    await app.create_user("lk", "Łukasz Sørensen")
+    await app.create_user("yy", "Yılmaz Guðrún")
+    await drain(app)
+    assert await names(app, "lukasz") == ["lk"]
+    assert await names(app, "SOREN") == ["lk"]
+    assert await names(app, "yilmaz gud") == ["yy"]
+
+
+async def test_a_long_prefix_finds_every_match_ranked(connection: Connection) -> None:
+    app = await fresh_app(connection)
+    for i in range(30):
+        await app.create_user(f"sam{i}", f"Sam Number{i}")
+    for fan in ("f1", "f2", "f3"):
+        await app.create_user(fan, "Fan")
+        await app.follow_user(fan, "sam25")
+    await drain(app)
+    found = await names(app, "number2")
+    assert found[0] == "sam25"  # the most followed first
+    assert sorted(found) == sorted(["sam2"] + [f"sam{i}" for i in range(20, 30)])

@@ -215,3 +215,16 @@ async def test_feed_pages_say_what_you_saved_and_bring_authors(connection: Conne
     page = await app.get_user_feed("oli", 10)
     assert page.saved == {photo.photo_id}
     assert page.authors["pia"].name == "Pia"
+
+
+async def test_explore_reads_past_a_run_of_followed_authors(connection: Connection) -> None:
+    app = await fresh_app(connection)
+    await users(app, "fan", "busy", "stranger")
+    await app.follow_user("fan", "busy")
+    other = await app.create_photo("stranger", "https://x.example/s.jpg")
+    for i in range(80):  # newer than the stranger's, all by someone the reader follows
+        await app.create_photo("busy", f"https://x.example/b{i}.jpg")
+    await drain(app)
+    page = await app.get_explore("fan", 24)
+    assert [p.photo_id for p in page.items] == [other.photo_id]
+    assert page.cursor is None

@@ -208,14 +208,24 @@ class Query(_Paged[R], Generic[R]):
     def sort_between(self, low: Mapping[str, Any], high: Mapping[str, Any]) -> Self:
         return self._set_sort("between", self._sort_key(low), self._sort_key(high))
 
-    def sort_begins_with(self, **fields: Any) -> Self:
-        """Fields of the sort-key template, from the left; the key is cut at the first gap."""
+    def sort_begins_with(self, *, open_end: bool = False, **fields: Any) -> Self:
+        """Fields of the sort-key template, from the left; the key is cut at the first gap
+        (with ``open_end``, right after the last field given, which then matches as a
+        prefix of its own: ``term="jose"`` finds ``joseph``)."""
         template = self.index.sort_template
         if template is None:
             raise ValidationError(f"{self.meta.name}: this index has no sort key")
-        return self._set_sort(
-            "begins_with", template.format_prefix(self.meta.stored(fields), self.meta.name)
-        )
+        value = template.format_prefix(self.meta.stored(fields), self.meta.name, open_end=open_end)
+        return self._set_sort("begins_with", value)
+
+    def cursor_after(self, item: Any) -> str:
+        """A cursor that resumes this query just after ``item`` (one of its results), for a
+        caller that stops part-way through a page (base table queries only)."""
+        if self.index is not self.meta.primary:
+            raise ValidationError("cursor_after works on the table's own key only")
+        values = self.meta.stored(item.__dict__ if hasattr(item, "__dict__") else item)
+        key = self.meta.key(values)
+        return encode_cursor(key, secret=self.table.cursor_secret, scope=self._scope())
 
     def ascending(self) -> Self:
         self._forward = True

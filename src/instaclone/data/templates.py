@@ -31,8 +31,12 @@ class KeyTemplate:
             check_key_value(values.get(name), name, entity)
         return self._format(values)
 
-    def format_prefix(self, values: Mapping[str, Any], entity: str) -> str:
-        """The template up to the first field missing from ``values`` (for begins_with)."""
+    def format_prefix(
+        self, values: Mapping[str, Any], entity: str, *, open_end: bool = False
+    ) -> str:
+        """The template up to the first field missing from ``values`` (for begins_with);
+        with ``open_end``, cut right after the last value given, so that value itself is
+        matched as a prefix ("jose" finds "joseph")."""
         out = [self.prefix]
         rest = self.source[len(self.prefix) :]
         for part in re.split(r"(\{[A-Za-z_][A-Za-z0-9_]*\})", rest):
@@ -41,6 +45,10 @@ class KeyTemplate:
                 if values.get(name) is None:
                     break
                 out.append(str(check_key_value(values[name], name, entity)))
+                if open_end and all(
+                    values.get(f) is None for f in self.fields[self.fields.index(name) + 1 :]
+                ):
+                    break
             else:
                 out.append(part)
         return "".join(out)

@@ -21,7 +21,7 @@ EXPLORE_DAYS = 7
 SHARD = "0"
 """One partition holds the ranking (about 1,000 writes a second at most on AWS); spreading
 it over shards merged on read is the way on if the likes of recent photos outgrow that."""
-MAX_ROUNDS = 3
+MAX_ROUNDS = 4
 _TOP_LIKES = 10**9 - 1
 _TOP_TIME = 10**13
 
@@ -57,23 +57,35 @@ class ExploreOps(GalleryOps):
         self, reader: str, limit: int = 24, cursor: str | None = None
     ) -> PhotoPage:
         """Photos of the last days by people ``reader`` does not follow (nor their own),
-        the most liked first."""
+        the most liked first. Entries by followed authors are skipped; the ranking is read
+        in batches (three times what is missing, up to 100) for at most MAX_ROUNDS rounds,
+        and the cursor resumes just after the last entry looked at."""
         reader = self.username(reader)
         limit = self.limit(limit)
         items: list[Photo] = []
         liked: set[str] = set()
         saved: set[str] = set()
         for _ in range(MAX_ROUNDS):
-            query = self.table.entity(ExploreEntry).query(shard=SHARD).limit(limit - len(items))
+            query = self.table.entity(ExploreEntry).query(shard=SHARD)
+            query.limit(min(100, 3 * (limit - len(items))))
             query.filter(attr("expires_at") > int(time.time())).after(cursor)
             page = await query.execute()
             cursor = page.cursor
             refs = [(e.username, e.photo_id) for e in page.items if e.username != reader]
             authors = sorted({author for author, _ in refs})
             seen = await self.photos_as_seen(refs, reader, follows_of=authors)
-            items += [p for p in seen.photos if p.username not in seen.followed]
-            liked |= seen.liked
-            saved |= seen.saved
+            shown = {p.photo_id: p for p in seen.photos if p.username not in seen.followed}
+            for entry in page.items:
+                photo = shown.get(entry.photo_id)
+                if photo is None:
+                    continue
+                items.append(photo)
+                if len(items) == limit:
+                    if entry is not page.items[-1] or page.cursor is not None:
+                        cursor = query.cursor_after(entry)
+                    break
+            liked |= seen.liked & {p.photo_id for p in items}
+            saved |= seen.saved & {p.photo_id for p in items}
             if len(items) >= limit or cursor is None:
                 break
         return PhotoPage(items, cursor, liked, saved)

@@ -1,11 +1,14 @@
 """User search: by a prefix of the username or of any word of the name, case- and
 accent-insensitive, the exact username first, then the most followed.
 
-The index is items, not a GSI: the pipeline writes a ``SearchEntry`` for each user under
-each 1-3 letter prefix of each of their terms, its sort key led by a coarse follower rank.
+The index is items, not a GSI; the pipeline writes two kinds for each user:
+- a ``SearchEntry`` under each 1-3 letter prefix of each of their terms, its sort key led by
+  a coarse follower rank: a query of 1-3 letters reads just the ``limit`` most followed;
+- a ``SearchTerm`` per whole term, in a partition of its first 3 letters sorted by term: a
+  longer query reads exactly the users with a term starting with it (``begins_with``), and
+  ranks them by followers.
 A query is at most 2 calls, whatever the number of users: a GetItem of the exact username
-and, at the same time, one Query of the partition of the query's first 1-3 letters (read in
-rank order; a longer query is matched against each entry's terms).
+and, at the same time, one Query.
 """
 
 from __future__ import annotations
@@ -13,10 +16,11 @@ from __future__ import annotations
 import asyncio
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from instaclone.domain.base import ServiceBase
 from instaclone.domain.errors import InvalidInputError
-from instaclone.domain.models import SearchEntry, User
+from instaclone.domain.models import SearchEntry, SearchTerm, User
 from instaclone.domain.text import search_terms, words
 from instaclone.domain.usernames import normalize_username
 
@@ -24,8 +28,9 @@ PREFIX = 3
 """Entries exist for prefixes of 1 to PREFIX letters."""
 MAX_QUERY = 100
 SCAN_ENTRIES = 1000
-"""For a query longer than PREFIX letters, the most entries of its partition compared (in
-rank order): at 100,000 users the largest 3-letter partition holds far fewer."""
+"""The most entries one query compares: for a longer query, users with a term starting with
+it (at 100,000 users, "jose" has a few hundred); for several short words, the most followed
+of the longest word's partition."""
 
 
 def follower_rank(followers: int) -> str:
@@ -35,22 +40,20 @@ def follower_rank(followers: int) -> str:
     return f"{99 - step:02d}"
 
 
-def entries_for(user: User) -> list[SearchEntry]:
-    """The search entries a user should have, as they are now."""
+def entries_for(user: User) -> list[SearchEntry | SearchTerm]:
+    """The search items a user should have, as they are now."""
     terms = search_terms(user.username, user.name)
     prefixes = dict.fromkeys(t[:n] for t in terms for n in range(1, PREFIX + 1) if len(t) >= n)
     rank = follower_rank(user.follower_count)
-    return [
-        SearchEntry(
-            prefix=prefix,
-            rank=rank,
-            username=user.username,
-            name=user.name,
-            terms=terms,
-            avatar_thumb_url=user.avatar_thumb_url,
-        )
-        for prefix in prefixes
-    ]
+    card = {
+        "rank": rank,
+        "username": user.username,
+        "name": user.name,
+        "terms": terms,
+        "avatar_thumb_url": user.avatar_thumb_url,
+    }
+    ranked: list[SearchEntry | SearchTerm] = [SearchEntry(prefix=p, **card) for p in prefixes]
+    return ranked + [SearchTerm(prefix=t[:PREFIX], term=t, **card) for t in terms]
 
 
 @dataclass(frozen=True)
@@ -61,8 +64,10 @@ class UserMatch:
     exact: bool = False
 
 
-def _key(entry: SearchEntry) -> tuple[str, str, str]:
-    return (entry.prefix, entry.rank, entry.username)
+def _key(entry: SearchEntry | SearchTerm) -> tuple[str, str, str]:
+    if isinstance(entry, SearchTerm):
+        return ("term", entry.prefix, entry.term)
+    return ("ranked", entry.prefix, entry.rank)
 
 
 class SearchOps(ServiceBase):
@@ -78,24 +83,36 @@ class SearchOps(ServiceBase):
             raise InvalidInputError("a search needs at least one letter or digit")
         key_word = max(wanted, key=len)
         short = len(wanted) == 1 and len(key_word) <= PREFIX
-        entries = self.table.entity(SearchEntry).query(prefix=key_word[:PREFIX])
-        # A query of 1-3 letters matches its whole partition: the first ``limit`` are the
-        # most followed. A longer one is compared with the terms, in rank order.
-        entries.limit(limit + 1 if short else SCAN_ENTRIES)
+        query_items: Any
+        if len(key_word) > PREFIX:
+            # Exactly the users with a term starting with the longest word, ranked here.
+            query_items = self.table.entity(SearchTerm).query(prefix=key_word[:PREFIX])
+            query_items.sort_begins_with(term=key_word, open_end=True)
+            query_items.limit(SCAN_ENTRIES)
+        else:
+            # 1-3 letters match their whole partition, read most followed first.
+            query_items = self.table.entity(SearchEntry).query(prefix=key_word)
+            query_items.limit(limit + 1 if short else SCAN_ENTRIES)
         exact_name = self._exact_username(query)
         if exact_name is None:
-            page, exact = await entries.execute(), None
+            page, exact = await query_items.execute(), None
         else:
             page, exact = await asyncio.gather(
-                entries.execute(), self.users.get(username=exact_name).execute()
+                query_items.execute(), self.users.get(username=exact_name).execute()
             )
         found: list[UserMatch] = []
+        seen: set[str] = set()
         if exact is not None:
             found.append(UserMatch(exact.username, exact.name, exact.avatar_thumb_url, True))
-        for entry in page.items:
-            if exact is not None and entry.username == exact.username:
-                continue
-            if short or all(any(t.startswith(w) for t in entry.terms) for w in wanted):
+            seen.add(exact.username)
+        matching = [
+            e
+            for e in page.items
+            if short or all(any(t.startswith(w) for t in e.terms) for w in wanted)
+        ]
+        for entry in sorted(matching, key=lambda e: (e.rank, e.username)):
+            if entry.username not in seen:
+                seen.add(entry.username)
                 found.append(UserMatch(entry.username, entry.name, entry.avatar_thumb_url))
             if len(found) >= limit:
                 break
@@ -118,9 +135,12 @@ class SearchOps(ServiceBase):
             return
         batch = self.table.batch_write()
         for entry in stale:
-            batch.delete(SearchEntry, prefix=entry.prefix, rank=entry.rank, username=username)
-        for entry in keep.values():
-            batch.put(entry)
+            if isinstance(entry, SearchTerm):
+                batch.delete(SearchTerm, prefix=entry.prefix, term=entry.term, username=username)
+            else:
+                batch.delete(SearchEntry, prefix=entry.prefix, rank=entry.rank, username=username)
+        for item in keep.values():
+            batch.put(item)
         await batch.execute()
 
 

@@ -21,11 +21,30 @@ _MENTION = re.compile(r"(?<![\w@.])@([A-Za-z0-9._]{1,30})")
 _WORD = re.compile(r"[^\W_]+")
 
 
+# Letters that Unicode does not decompose into a base letter and a mark, written as people
+# type them without the keyboard for it ("lukasz" for "Łukasz", "soren" for "Søren").
+_PLAIN = str.maketrans(
+    {
+        "ł": "l",
+        "ø": "o",
+        "ð": "d",
+        "þ": "th",
+        "ı": "i",
+        "đ": "d",
+        "æ": "ae",
+        "œ": "oe",
+        "ŋ": "n",
+        "ħ": "h",
+    }
+)
+
+
 def fold(text: str) -> str:
-    """Case- and accent-insensitive form: NFKD without combining marks, case-folded."""
+    """Case- and accent-insensitive form: NFKD without combining marks, case-folded, and
+    the few letters with no decomposition written plainly."""
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return unicodedata.normalize("NFC", bare.casefold())
+    return unicodedata.normalize("NFC", bare.casefold().translate(_PLAIN))
 
 
 def normalize_tag(tag: str) -> str:

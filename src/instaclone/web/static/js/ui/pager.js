@@ -18,10 +18,14 @@ export function pager(view, load, container, { label = "Load more" } = {}) {
     button.textContent = "Loading…";
     status.textContent = "";
     try {
-      const result = await load(cursor, view.signal);
-      cursor = result.cursor;
-      done = !cursor;
-      return result.items;
+      // A page may come back empty with a cursor (everything in it was filtered out, as
+      // on Explore): read on, a few pages at most, before saying there is nothing.
+      for (let tries = 0; ; tries++) {
+        const result = await load(cursor, view.signal);
+        cursor = result.cursor;
+        done = !cursor;
+        if (result.items.length || done || tries >= 4) return result.items;
+      }
     } catch (error) {
       if (error.name !== "AbortError") {
         status.textContent = `${error.message} `;
