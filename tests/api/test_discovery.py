@@ -85,6 +85,12 @@ async def test_saved_is_private_and_follows_the_photo(api: Api) -> None:
     assert (await api.client.get("/api/me/saved")).status_code == 401
     missing = await api.client.put(f"/api/users/{cy}/photos/01NOSUCH/saved", headers=bearer(tb))
     assert missing.status_code == 404
+    # the owner in the path counts: the same photo id under someone else is no such photo
+    wrong = f"/api/users/{cy}/photos/{posted['photoId']}/saved"
+    assert (await api.client.get(wrong, headers=bearer(tb))).json() == {"saved": False}
+    assert (await api.client.put(wrong, headers=bearer(tb))).status_code == 404
+    assert (await api.client.delete(wrong, headers=bearer(tb))).status_code == 204
+    assert (await api.client.get(path, headers=bearer(tb))).json() == {"saved": True}
     # a deleted photo leaves the list
     await api.client.delete(f"/api/users/{ana}/photos/{posted['photoId']}", headers=bearer(ta))
     assert (await api.client.get("/api/me/saved", headers=bearer(tb))).json()["items"] == []
@@ -117,6 +123,12 @@ async def test_profile_edit_and_bad_input_writes_nothing(api: Api) -> None:
         {"website": "ftp://example.com"},
         {"website": "https://"},
         {"name": ""},
+        {"name": "Ada\u202eevil"},  # a right-to-left override
+        {"name": "\u0000"},
+        {"bio": "line\u0007bell"},
+        {"website": "https://evil.example\u202e"},
+        {"website": "https://user:pw@evil.example"},
+        {"website": "http://localhost"},
         {"avatarUrl": "https://evil.example/x.jpg"},
     ):
         response = await api.client.patch(me, json=bad, headers=bearer(ta))
@@ -127,6 +139,8 @@ async def test_profile_edit_and_bad_input_writes_nothing(api: Api) -> None:
         )
         assert response.status_code == 422, response.text
     assert await snapshot(api) == before
+    padded = await api.client.patch(me, json={"bio": " " + "b" * 150 + "\n"}, headers=bearer(ta))
+    assert padded.status_code == 200 and padded.json()["bio"] == "b" * 150  # counted trimmed
     cleared = await api.client.patch(me, json={"bio": "", "website": ""}, headers=bearer(ta))
     assert cleared.json()["bio"] is None and cleared.json()["website"] is None
 
@@ -184,6 +198,10 @@ async def test_caption_edit_moves_the_photo_between_tags(api: Api) -> None:
         headers=bearer(ta),
     )
     assert edited.status_code == 200 and edited.json()["tags"] == [new]
+    untouched = await api.client.patch(
+        f"/api/users/{ana}/photos/{posted['photoId']}", json={}, headers=bearer(ta)
+    )
+    assert untouched.status_code == 200 and untouched.json()["caption"] == f"now #{new}"
     await drain(api.service)
     assert (await api.client.get(f"/api/tags/{old}")).json()["photoCount"] == 0
     assert (await api.client.get(f"/api/tags/{new}")).json()["photoCount"] == 1

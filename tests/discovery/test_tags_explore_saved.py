@@ -72,6 +72,20 @@ async def test_only_the_owner_edits_a_caption(connection: Connection) -> None:
     assert stored is not None and stored.caption == "#mine"
 
 
+async def test_tags_in_scripts_with_marks_and_decomposed_accents(connection: Connection) -> None:
+    import unicodedata
+
+    app = await fresh_app(connection)
+    await users(app, "raj")
+    caption = "#नमस्ते and " + unicodedata.normalize("NFD", "#Crème") + " #日本 #ok! a#no"
+    photo = await app.create_photo("raj", "https://x.example/1.jpg", caption)
+    assert photo.tags == ["नमस्ते", "crème", "日本", "ok"]
+    await drain(app)
+    for tag in ("नमस्ते", "CRÈME", unicodedata.normalize("NFD", "crème"), "#日本"):
+        page = await app.get_hashtag_photos(tag, 5)
+        assert [p.photo_id for p in page.items] == [photo.photo_id], tag
+
+
 @pytest.mark.parametrize("tag", ["", "#", "x" * 500, "two words", "semi;colon"])
 async def test_bad_tags_are_refused(connection: Connection, tag: str) -> None:
     app = await fresh_app(connection)

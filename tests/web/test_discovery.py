@@ -183,3 +183,62 @@ def _visible(locator: Locator) -> bool:
         return True
     except Exception:
         return False
+
+
+def test_what_a_first_walk_found(browser: Browser, server: str) -> None:
+    """Each a finding of a walk through search, tags and saving, now a test."""
+    star, star_token = account(server, "kenji")
+    call(server, "PATCH", f"/api/users/{star}", {"name": "Kenji Sato"}, star_token)
+    fan, _ = account(server, "fan")
+    call(server, "POST", f"/api/users/{star}/photos", {"url": IMAGE, "caption": "#tea"}, star_token)
+    desk, page = signed_in(browser, server, fan, **DESKTOP)
+    box = page.get_by_role("combobox", name="Search people")
+
+    # an old list is never picked: typing on and pressing Enter at once searches the new text
+    def suggested() -> bool:
+        box.fill("kenj")
+        return _visible(page.get_by_role("option", name=star))
+
+    until(page, suggested, "index the name")
+    box.press_sequentially("zz", delay=0)
+    box.press("ArrowDown")
+    box.press("Enter")
+    expect(page).to_have_url(f"{server}/search?q=kenjzz")
+    expect(page.get_by_role("searchbox", name="Search people")).to_be_focused()
+    expect(box).to_have_value("")  # the header box is cleared once it has taken you there
+
+    # the keyboard stays on a button after liking or saving with it
+    page.goto("/")
+    page.goto(f"/u/{star}")
+    page.get_by_label("Photos").locator("a").first.click()
+    like = page.get_by_role("button", name="Like", exact=True)
+    like.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Unlike")).to_be_focused()
+    save = page.get_by_role("button", name="Add to saved")
+    save.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Remove from saved")).to_be_focused()
+
+    # unsaved from the photo page, then Back: the Saved tab does not show it any more
+    page.goto(f"/u/{fan}/saved")
+    page.get_by_label("Saved photos").locator("a").first.click()
+    page.get_by_role("button", name="Remove from saved").click()
+    expect(page.get_by_role("button", name="Add to saved")).to_be_visible()
+    page.go_back()
+    expect(page.get_by_role("heading", name="Nothing saved yet")).to_be_visible()
+    desk.close()
+
+    # long text never pushes a phone's page sideways; a non-tag gets a plain answer
+    phone, mobile = signed_in(browser, server, fan, **PHONE)
+    mobile.goto("/search?q=" + "w" * 300)
+    expect(mobile.locator("main [role=status]")).to_contain_text("No one matches")
+    assert mobile.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    mobile.goto("/tags/" + "t" * 100)
+    expect(mobile.get_by_role("heading", name="No posts yet")).to_be_visible()
+    assert mobile.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    for bad in ("%F0%9F%8C%85", "%25", "%3Cscript%3E"):
+        mobile.goto(f"/tags/{bad}")
+        expect(mobile.get_by_role("heading", name="That is not a hashtag")).to_be_visible()
+    shot(mobile, "d10-not-a-tag-phone")
+    phone.close()

@@ -113,7 +113,8 @@ async def refuse_upload(request: Request, path: re.Match[str] | None) -> Any:
         )
     owner = unquote(path.group(1)).strip().lower() if path else who
     if owner != who:
-        return error_response(403, "forbidden", f"only {owner} may upload here")
+        what = "change this profile picture" if path and path.group(3) else "upload here"
+        return error_response(403, "forbidden", f"only {owner} may {what}")
     if from_cookie:
         try:
             _check_csrf(request)

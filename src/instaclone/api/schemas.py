@@ -51,7 +51,10 @@ class SessionInfo(Body):
 class ProfileUpdate(Body):
     name: str | None = Field(default=None, min_length=1, max_length=100)
     bio: str | None = Field(
-        default=None, max_length=150, description="empty to remove; @mentions and #tags link"
+        default=None,
+        max_length=1000,
+        description="at most 150 characters once trimmed; empty to remove; @mentions and "
+        "#tags link",
     )
     website: str | None = Field(
         default=None, max_length=200, description="http(s) only; empty to remove"

@@ -19,7 +19,10 @@ class SavedOps(GalleryOps):
         username, owner = self.username(username), self.username(photo_owner)
         photo_id = self.identifier(photo_id, "photo")
         marks = self.table.entity(SavedMark)
-        if await marks.get(username=username, photo_id=photo_id).consistent().execute():
+        mark = await marks.get(username=username, photo_id=photo_id).consistent().execute()
+        if mark is not None:
+            if mark.owner != owner:  # no photo of that id under that owner
+                raise PhotoNotFoundError(photo_id, owner)
             return False
         save_id = new_ulid()
         ids = {"username": username, "photo_id": photo_id, "save_id": save_id}
@@ -44,13 +47,16 @@ class SavedOps(GalleryOps):
             self.explain(cancelled, {})
         return True
 
-    async def unsave_photo(self, username: str, photo_id: str) -> bool:
-        """Take a photo out of the saved list; True if it was there."""
+    async def unsave_photo(
+        self, username: str, photo_id: str, *, photo_owner: str | None = None
+    ) -> bool:
+        """Take a photo out of the saved list (``photo_owner``, if given, must be its
+        owner); True if it was there."""
         username = self.username(username)
         photo_id = self.identifier(photo_id, "photo")
         marks = self.table.entity(SavedMark)
         mark = await marks.get(username=username, photo_id=photo_id).consistent().execute()
-        if mark is None:
+        if mark is None or (photo_owner is not None and mark.owner != self.username(photo_owner)):
             return False
         await (
             self.table.transaction()
@@ -61,9 +67,14 @@ class SavedOps(GalleryOps):
         )
         return True
 
-    async def is_photo_saved(self, username: str, photo_id: str) -> bool:
+    async def is_photo_saved(
+        self, username: str, photo_id: str, *, photo_owner: str | None = None
+    ) -> bool:
         key = {"username": self.username(username), "photo_id": self.identifier(photo_id, "photo")}
-        return await self.table.entity(SavedMark).get(**key).execute() is not None
+        mark = await self.table.entity(SavedMark).get(**key).execute()
+        if mark is None:
+            return False
+        return photo_owner is None or mark.owner == self.username(photo_owner)
 
     async def get_saved_photos(
         self, username: str, limit: int = 24, cursor: str | None = None

@@ -14,9 +14,17 @@ MAX_TAGS = 30
 """Instagram's limit per post: a caption with more is refused, not silently cut."""
 MAX_MENTIONS = 20
 
-# A tag is Unicode letters, digits and "_" (``\w``, which also admits the combining marks
-# of scripts such as Devanagari); it starts where a word does not, so "a#b" is no tag.
-_TAG = re.compile(r"(?<![\w#&])#(\w+)")
+# A tag is Unicode letters, digits, "_" and the marks that belong to letters (the vowel
+# signs of Devanagari, an accent typed as a separate character); it starts where a word
+# does not, so "a#b" is no tag. The text is NFC-normalised first ("crème" typed as e and
+# a combining grave is the same tag as "crème").
+_TAG_START = re.compile(r"(?<![\w#&])#")
+
+
+def _tag_char(c: str) -> bool:
+    return c.isalnum() or c == "_" or unicodedata.category(c).startswith("M")
+
+
 _MENTION = re.compile(r"(?<![\w@.])@([A-Za-z0-9._]{1,30})")
 _WORD = re.compile(r"[^\W_]+")
 
@@ -56,7 +64,7 @@ def normalize_tag(tag: str) -> str:
         raise InvalidInputError("a hashtag may not be empty")
     if len(value) > MAX_TAG:
         raise InvalidInputError(f"a hashtag is at most {MAX_TAG} characters")
-    if not re.fullmatch(r"\w+", value):
+    if not all(_tag_char(c) for c in value):
         raise InvalidInputError("a hashtag is letters, digits and '_' only")
     return value
 
@@ -65,10 +73,14 @@ def hashtags(text: str | None, *, strict: bool = True) -> list[str]:
     """The distinct tags of a text, in order of first appearance; more than MAX_TAGS is
     refused (or, not ``strict``, cut to the first MAX_TAGS: for text already stored)."""
     found: dict[str, None] = {}
-    for match in _TAG.finditer(text or ""):
-        raw = match.group(1)
-        if len(raw) <= MAX_TAG:
-            found.setdefault(unicodedata.normalize("NFC", raw).casefold(), None)
+    text = unicodedata.normalize("NFC", text or "")
+    for match in _TAG_START.finditer(text):
+        end = match.end()
+        while end < len(text) and _tag_char(text[end]):
+            end += 1
+        raw = text[match.end() : end]
+        if raw and len(raw) <= MAX_TAG and (end == len(text) or text[end] != "#"):
+            found.setdefault(raw.casefold(), None)
     if len(found) > MAX_TAGS and not strict:
         return list(found)[:MAX_TAGS]
     if len(found) > MAX_TAGS:

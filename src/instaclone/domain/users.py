@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,10 +20,26 @@ MAX_WEBSITE = 200
 EDITABLE = frozenset({"name", "bio", "website"})
 
 
+# Characters that change how text around them is shown (right-to-left overrides can make
+# "evil.com" read as "moc.live"), control characters and unassigned ones: never in a name.
+_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+
+
+def _plain(value: str, what: str, *, newlines: bool = False) -> str:
+    for c in value:
+        if c in _BIDI_CONTROLS or (
+            unicodedata.category(c) in ("Cc", "Cs", "Co", "Cn") and not (newlines and c == "\n")
+        ):
+            raise InvalidInputError(
+                f"{what} may not contain control or direction-changing characters ({c!r})"
+            )
+    return value
+
+
 def _name(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip() or len(value) > MAX_NAME:
+    if not isinstance(value, str) or not value.strip() or len(value.strip()) > MAX_NAME:
         raise InvalidInputError(f"a name is 1 to {MAX_NAME} characters")
-    return value.strip()
+    return _plain(value.strip(), "a name")
 
 
 def _bio(value: Any) -> str | None:
@@ -31,7 +48,7 @@ def _bio(value: Any) -> str | None:
     value = value.strip()
     if len(value) > MAX_BIO:
         raise InvalidInputError(f"a bio is at most {MAX_BIO} characters, not {len(value)}")
-    return value or None
+    return _plain(value, "a bio", newlines=True) or None
 
 
 def _website(value: Any) -> str | None:
@@ -43,17 +60,22 @@ def _website(value: Any) -> str | None:
         return None
     if "://" not in text:
         text = f"https://{text}"
-    parts = urlsplit(text)
-    if (
-        len(text) > MAX_WEBSITE
-        or parts.scheme not in ("http", "https")
-        or not parts.hostname
-        or "." not in parts.hostname
-        or any(ord(c) < 0x21 or c in "\\<>\"'" for c in text)
-    ):
-        raise InvalidInputError(
-            f"a website is an http(s) address of at most {MAX_WEBSITE} characters"
-        )
+    if len(text) > MAX_WEBSITE:
+        raise InvalidInputError(f"a website is at most {MAX_WEBSITE} characters")
+    if any(ord(c) < 0x21 or c in "\\<>\"'`" for c in text):
+        raise InvalidInputError("a website may not contain spaces, quotes or < > \\")
+    _plain(text, "a website")
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname
+    except ValueError:
+        raise InvalidInputError("a website must be a valid address") from None
+    if parts.scheme not in ("http", "https"):
+        raise InvalidInputError("a website must start with http:// or https://")
+    if not host or "." not in host.strip("."):
+        raise InvalidInputError("a website needs a domain name, such as example.com")
+    if parts.username is not None or parts.password is not None:
+        raise InvalidInputError("a website may not carry a user name or password (user@host)")
     return text
 
 
@@ -89,7 +111,7 @@ class UserOps(ServiceBase):
         if "bio" in changes:
             bio = _bio(changes["bio"])
             self._set_or_remove(update, "bio", bio)
-            update.set("mentions", await self.existing_mentions(bio, besides=username))
+            update.set("mentions", await self.existing_mentions(bio))
         if "website" in changes:
             self._set_or_remove(update, "website", _website(changes["website"]))
         return await self._updated(update, username)

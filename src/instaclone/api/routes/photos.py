@@ -113,8 +113,14 @@ async def get_photo(username: Username, photo_id: PhotoId, app: Service) -> Resp
 async def edit_caption(
     username: Username, photo_id: PhotoId, body: CaptionUpdate, app: Service, me: Me
 ) -> Response:
-    """Only the owner; its tag pages follow the new caption."""
+    """Only the owner; its tag pages follow the new caption. ``caption`` null or empty
+    removes it; a body without ``caption`` changes nothing."""
     same_user(me, username, "edit this photo")
+    if "caption" not in body.model_fields_set:
+        photo = await app.get_photo(username, photo_id)
+        if photo is None:
+            raise ApiError(404, "not_found", f"photo {photo_id!r} of {username!r} does not exist")
+        return json(photo)
     return json(
         await app.update_photo_caption(username, photo_id, body.caption, acting_username=me)
     )

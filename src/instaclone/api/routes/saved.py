@@ -22,7 +22,7 @@ async def saved_photos(app: Service, me: Me, limit: Limit = 24, cursor: Cursor =
 @router.get("/api/users/{username}/photos/{photo_id}/saved", response_model=Saved)
 async def is_saved(username: Username, photo_id: PhotoId, app: Service, me: Me) -> Response:
     """Whether you saved this photo."""
-    return json(Saved(saved=await app.is_photo_saved(me, photo_id)))
+    return json(Saved(saved=await app.is_photo_saved(me, photo_id, photo_owner=username)))
 
 
 @router.put("/api/users/{username}/photos/{photo_id}/saved", response_model=Saved)
@@ -35,5 +35,5 @@ async def save(username: Username, photo_id: PhotoId, app: Service, me: Me) -> R
 @router.delete("/api/users/{username}/photos/{photo_id}/saved", status_code=204)
 async def unsave(username: Username, photo_id: PhotoId, app: Service, me: Me) -> Response:
     """Take a photo out of your saved list (whether or not it was there)."""
-    await app.unsave_photo(me, photo_id)
+    await app.unsave_photo(me, photo_id, photo_owner=username)
     return Response(status_code=204)

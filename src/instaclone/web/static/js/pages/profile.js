@@ -37,7 +37,7 @@ export async function render(view, username, tab = "posts") {
     return;
   }
   view.setTitle(`${user.name} (@${user.username})`, true);
-  view.keep = true;
+  view.keep = tab !== "saved"; // Saved is drawn afresh: a photo unsaved meanwhile is gone
   const [stories, following] = await Promise.all([
     api("GET", `/api/users/${enc(user.username)}/stories?limit=1`, undefined, { signal: view.signal }),
     isFollowing(user.username, view.signal),

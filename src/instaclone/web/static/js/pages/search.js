@@ -1,7 +1,7 @@
 // Search people (the page phones use, and where Enter in the header's box leads): results
 // as you type, each with a Follow button; arrows move between them.
 import { h } from "../ui/dom.js";
-import { liveQuery } from "../ui/search-box.js";
+import { liveQuery, short } from "../ui/search-box.js";
 import { personRow } from "./people.js";
 
 export async function render(view) {
@@ -19,12 +19,13 @@ export async function render(view) {
       history.replaceState(history.state, "", "/search");
     },
     onResults(items, query, error) {
-      history.replaceState(history.state, "", `/search?q=${encodeURIComponent(query)}`);
       if (error) {
         status.textContent = error.message;
+        list.replaceChildren(); // never an old answer under a new question
         return;
       }
-      status.textContent = items.length ? `${items.length === 30 ? "30+" : items.length} found` : `No one matches “${query}”.`;
+      history.replaceState(history.state, "", `/search?q=${encodeURIComponent(query)}`);
+      status.textContent = items.length ? `${items.length === 30 ? "30+" : items.length} found` : `No one matches “${short(query)}”.`;
       list.replaceChildren(...items.map(personRow));
     },
   });
@@ -46,5 +47,6 @@ export async function render(view) {
   view.container.append(h("h1", {}, "Search"), h("form", { class: "search-page", role: "search", onsubmit: (e) => { e.preventDefault(); live.now(); } }, h("label", {}, "Search people", input)), status, list);
   if (q) await live.now();
   else status.textContent = "Type part of a name or username.";
-  input.focus();
+  // After the router has put focus on the page: the box is where typing goes.
+  requestAnimationFrame(() => input.focus());
 }

@@ -88,6 +88,9 @@ export async function render(view) {
           const updated = await api("PATCH", path, { name: name.value, bio: bio.value, website: site.value });
           Object.assign(user, updated);
           site.value = updated.website || "";
+          name.value = updated.name;
+          bio.value = updated.bio || "";
+          bio.dispatchEvent(new Event("input"));
           setMe({ ...session.me, ...updated });
           toast("Profile saved");
         } catch (err) {

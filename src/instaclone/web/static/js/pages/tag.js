@@ -4,7 +4,16 @@ import { empty, enc, h, link } from "../ui/dom.js";
 import { plural } from "../ui/format.js";
 import { photoGrid } from "../ui/grid.js";
 
+// The server's rule: letters, digits, "_" and the marks that belong to letters.
+const TAG = /^[\p{L}\p{N}\p{M}_]{1,100}$/u;
+
 export async function render(view, tag) {
+  tag = tag.replace(/^#/, "");
+  if (!TAG.test(tag.normalize("NFC"))) {
+    view.setTitle("Not a hashtag");
+    view.container.append(empty("That is not a hashtag", h("p", {}, "A hashtag is letters, digits and _ (up to 100)."), link("/explore", {}, "Explore instead")));
+    return;
+  }
   view.setTitle(`#${tag}`, true);
   view.keep = true;
   const count = h("p", { class: "muted" });

@@ -44,8 +44,9 @@ export function countedText(label, { name, max = 2200, value = "", required = fa
   const text = h("textarea", { name, required }, value);
   const counter = h("span", { class: "counter muted", "aria-live": "polite" });
   const update = () => {
-    const over = text.value.length > max;
-    counter.textContent = `${text.value.length.toLocaleString()} / ${max.toLocaleString()}`;
+    const length = [...text.value].length; // characters as the server counts them (an emoji is one)
+    const over = length > max;
+    counter.textContent = `${length.toLocaleString()} / ${max.toLocaleString()}`;
     counter.classList.toggle("over", over);
     text.setCustomValidity(over ? `At most ${max.toLocaleString()} characters` : "");
   };

@@ -15,6 +15,7 @@ export const altOf = (photo) => (photo.caption ? `Photo by ${photo.username}: ${
 // count follows; `like()` likes (never unlikes), for a double tap on the photo.
 export function likeControls(photo, afterChange) {
   let liked = false;
+  let busy = false;
   let count = photo.likesCount;
   const countEl = h("span", { class: "count" }, plural(count, "like", "likes"));
   const button = h("button", { class: "like", type: "button", "aria-pressed": "false", "aria-label": "Like" }, "♡");
@@ -25,8 +26,10 @@ export function likeControls(photo, afterChange) {
     countEl.textContent = plural(count, "like", "likes");
   };
   async function toggle(want) {
-    if (needSignIn() || button.disabled || want === liked) return;
-    button.disabled = true;
+    // Busy, not disabled: a disabled button would drop the keyboard focus to the page.
+    if (needSignIn() || busy || want === liked) return;
+    busy = true;
+    button.setAttribute("aria-busy", "true");
     const path = `${photoPath(photo)}/likes/${enc(session.me.username)}`;
     try {
       await api(liked ? "DELETE" : "PUT", path);
@@ -37,7 +40,8 @@ export function likeControls(photo, afterChange) {
     } catch (error) {
       toast(error.status === 409 ? "You already liked this." : error.message);
     } finally {
-      button.disabled = false;
+      busy = false;
+      button.removeAttribute("aria-busy");
     }
   }
   button.addEventListener("click", () => toggle(!liked));
@@ -57,6 +61,7 @@ export function likeControls(photo, afterChange) {
 // while its request runs, so a double click is one save.
 export function saveButton(photo) {
   let saved = false;
+  let busy = false;
   const button = h("button", { class: "save", type: "button", "aria-pressed": "false", "aria-label": "Add to saved" }, "☆");
   const show = () => {
     button.setAttribute("aria-pressed", String(saved));
@@ -65,8 +70,9 @@ export function saveButton(photo) {
     button.textContent = saved ? "★" : "☆";
   };
   button.addEventListener("click", async () => {
-    if (needSignIn() || button.disabled) return;
-    button.disabled = true;
+    if (needSignIn() || busy) return;
+    busy = true;
+    button.setAttribute("aria-busy", "true");
     try {
       await api(saved ? "DELETE" : "PUT", `${photoPath(photo)}/saved`);
       saved = !saved;
@@ -75,7 +81,8 @@ export function saveButton(photo) {
     } catch (error) {
       toast(error.message);
     } finally {
-      button.disabled = false;
+      busy = false;
+      button.removeAttribute("aria-busy");
     }
   });
   if (session.me && typeof photo.savedByMe === "boolean") {

@@ -4,7 +4,7 @@
 // when the text was written (`mentions`), so "@nobody" stays plain text.
 import { enc, link } from "./dom.js";
 
-const TOKEN = /(?<![\p{L}\p{N}_#&])#([\p{L}\p{N}\p{M}_]{1,100})(?![\p{L}\p{N}\p{M}_])|(?<![\p{L}\p{N}_@.])@([A-Za-z0-9._]{1,30})/gu;
+const TOKEN = /(?<![\p{L}\p{N}_#&])#([\p{L}\p{N}\p{M}_]{1,100})(?![\p{L}\p{N}\p{M}_#])|(?<![\p{L}\p{N}_@.])@([A-Za-z0-9._]{1,30})/gu;
 
 export function richText(text, mentions = []) {
   const known = new Set(mentions);

@@ -5,6 +5,8 @@ import { api } from "../api/client.js";
 import { go } from "../router.js";
 import { avatar, enc, h } from "./dom.js";
 
+export const short = (q) => (q.length > 40 ? `${q.slice(0, 40)}…` : q);
+
 export function liveQuery(input, { limit = 8, delay = 200, onResults, onClear }) {
   let timer = null;
   let controller = null;
@@ -65,7 +67,7 @@ export function headerSearch() {
     onClear: close,
     onResults(items, q, error) {
       if (error) options = [h("li", { class: "muted", role: "option", id: `${listId}-x`, "aria-disabled": "true" }, error.message)];
-      else if (!items.length) options = [h("li", { class: "muted", role: "option", id: `${listId}-x`, "aria-disabled": "true" }, `No one matches “${q}”`)];
+      else if (!items.length) options = [h("li", { class: "muted", role: "option", id: `${listId}-x`, "aria-disabled": "true" }, `No one matches “${short(q)}”`)];
       else
         options = items.map((user, i) =>
           h(
@@ -76,10 +78,18 @@ export function headerSearch() {
           ),
         );
       list.replaceChildren(...options);
+      mark(-1);
+      // Only for the box in use: an answer arriving after the reader moved on stays shut.
+      if (document.activeElement !== input) return;
       list.hidden = false;
       input.setAttribute("aria-expanded", "true");
-      mark(-1);
     },
+  });
+  // The moment the text changes, the old list is gone: Enter can never pick from it.
+  input.addEventListener("input", () => {
+    options = [];
+    list.replaceChildren();
+    close();
   });
   input.addEventListener("keydown", (e) => {
     const real = options.filter((li) => li.dataset.username);
@@ -96,6 +106,8 @@ export function headerSearch() {
         const q = input.value.trim();
         live.cancel();
         close();
+        input.value = "";
+        options = [];
         go(`/search?q=${enc(q)}`);
       }
     } else if (e.key === "Escape") {
