@@ -18,8 +18,10 @@ from instaclone.api import docs, errors
 from instaclone.api.limits import BodyLimit
 from instaclone.api.routes import (
     accounts,
+    activity,
     discovery,
     feed,
+    live,
     media,
     photos,
     saved,
@@ -58,15 +60,20 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if service is not None:
-            app.state.service = service
-            yield
-            return
-        from instaclone.runtime import connect
+        try:
+            if service is not None:
+                app.state.service = service
+                yield
+                return
+            from instaclone.runtime import connect
 
-        async with connect(settings) as connected:
-            app.state.service = connected
-            yield
+            async with connect(settings) as connected:
+                app.state.service = connected
+                yield
+        finally:
+            hub = getattr(app.state, "live", None)
+            if hub is not None:  # open event streams end; the stream reader stops
+                await hub.close()
 
     app = FastAPI(
         title="instaclone",
@@ -95,7 +102,7 @@ def create_app(
     if service is not None:
         app.state.service = service
     errors.install(app)
-    for module in (accounts, users, photos, saved, stories, feed, discovery, media):
+    for module in (accounts, users, photos, saved, stories, feed, discovery, activity, live, media):
         app.include_router(module.router)
     app.include_router(web.router)
     docs.install(app, settings.docs_ui or docs.docs_dir(settings.home))

@@ -93,6 +93,9 @@ def server_options(
     return {
         "http": protocol,
         "timeout_keep_alive": 5,
+        # Open event streams never end by themselves: on Ctrl-C, they are closed after this
+        # long instead of holding the shutdown forever.
+        "timeout_graceful_shutdown": 3,
         "limit_concurrency": MAX_CONNECTIONS,
         "backlog": 1024,
         "proxy_headers": bool(trusted_proxies),
