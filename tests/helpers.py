@@ -26,7 +26,7 @@ async def raw_get(table: Table, pk: str, sk: str) -> dict[str, Any] | None:
     return None if item is None else from_item(item)
 
 
-async def drain(app: Any, **options: Any) -> None:
+async def drain(app: Any, within: float = 120, **options: Any) -> None:
     """Handle everything pending on the app's table stream (what `instaclone worker --drain`
     does), with quick retries."""
     from instaclone.events import HandlerRetry
@@ -35,6 +35,6 @@ async def drain(app: Any, **options: Any) -> None:
     retry = HandlerRetry(max_attempts=2, base_delay=0.01, max_delay=0.02)
     worker = consumer(app, retry, **{"lease_seconds": 5.0, **options})
     try:
-        await worker.drain(within=120)
+        await worker.drain(within=within)
     finally:
         await worker.close()

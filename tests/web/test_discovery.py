@@ -26,7 +26,7 @@ def server(engine: LocalEngine, tmp_path_factory: pytest.TempPathFactory) -> Ite
 
 def until(page: Page, ready: Callable[[], bool], what: str) -> None:
     """Reload until the pipeline has done its part (it runs beside the API)."""
-    for _ in range(40):
+    for _ in range(120):
         if ready():
             return
         time.sleep(0.25)

@@ -6,6 +6,7 @@ and the smaller things (redirects, counters, overflow, titles, confirmations…)
 from __future__ import annotations
 
 import json
+import time
 import urllib.request
 from collections.abc import Iterator
 from typing import Any
@@ -71,7 +72,7 @@ def signed_in(
 def wait_for_feed(server: str, token: str, count: int) -> None:
     import time
 
-    for _ in range(100):
+    for _ in range(300):
         if len(call(server, "GET", "/api/feed?limit=20", token=token)["items"]) >= min(count, 20):
             return
         time.sleep(0.2)
@@ -102,6 +103,13 @@ def people(server: str) -> dict[str, Any]:
         author_token,
     )
     wait_for_feed(server, reader_token, 30)
+    for _ in range(300):  # and the story, posted last, in the reader's tray
+        tray = call(server, "GET", "/api/stories/tray", token=reader_token)["items"]
+        if any(entry["username"] == author for entry in tray):
+            break
+        time.sleep(0.2)
+    else:
+        raise AssertionError("the pipeline did not put the story in the tray")
     return {
         "author": author,
         "author_token": author_token,

@@ -20,8 +20,7 @@ Our own entities, in the same table (no new index):
 | PullSet    | HOME#{username}     | PULL                 | the pipeline: followed accounts read by pull       |
 | TrayEntry  | HOME#{username}     | STORY#{rank}#{author}| the pipeline: a followee's live story              |
 | StoryView  | VIEW#{storyId}      | USER#{viewer}        | a view (with the story's counter, one per viewer)  |
-| SearchEntry| SEARCH#{prefix}     | RANK#{rank}#{username}| the pipeline: a user under each 1-3 letter prefix |
-| SearchTerm | TERM#{prefix}       | T#{term}#{username}  | the pipeline: a user under each whole term         |
+| SearchEntry| SEARCH#{prefix}     | RANK#{rank}#{username}| the pipeline: a user under each prefix of a term  |
 | TagEntry   | TAG#{tag}           | PHOTO#{photoId}      | the pipeline: a photo whose caption has the tag    |
 | Hashtag    | TAG#{tag}           | COUNT                | the pipeline, with each TagEntry (its photo count) |
 | ExploreEntry| EXPLORE#{shard}    | RANK#{rank}          | the pipeline: a recent photo, ranked by its likes  |
@@ -248,24 +247,6 @@ class SearchEntry(Entity):
     avatar_thumb_url: str | None = None
 
 
-class SearchTerm(Entity):
-    """A user under one whole term of theirs (sorted by term): a query longer than 3 letters
-    reads exactly the users with a term starting with it (``begins_with``), however many
-    users share its first letters; written by the pipeline."""
-
-    primary_key = Key(pk="TERM#{prefix}", sk="T#{term}#{username}")
-    timestamps = False
-
-    prefix: str
-    """The term's first 3 letters."""
-    term: str
-    username: str
-    name: str
-    rank: str
-    terms: list[str]
-    avatar_thumb_url: str | None = None
-
-
 class TagEntry(Entity):
     """A photo on a hashtag's page (newest first); written by the pipeline."""
 
@@ -408,7 +389,6 @@ ENTITIES: tuple[type[Entity], ...] = (
     TrayEntry,
     StoryView,
     SearchEntry,
-    SearchTerm,
     TagEntry,
     Hashtag,
     ExploreEntry,

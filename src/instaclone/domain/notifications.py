@@ -164,8 +164,10 @@ class NotificationOps(ServiceBase):
                 .add("version", 1)
                 .condition(attr("version") == group.version)
             )
-            if group.actor_count <= 1:
-                update.remove("last_at")  # out of the list: nobody is left in it
+            if group.actor_count <= 1:  # nobody is left in it: the row goes
+                update = groups.delete(username=recipient, group_key=key).condition(
+                    attr("version") == group.version
+                )
             transaction = (
                 self.table.transaction()
                 .add(

@@ -1,14 +1,16 @@
 """User search: by a prefix of the username or of any word of the name, case- and
 accent-insensitive, the exact username first, then the most followed.
 
-The index is items, not a GSI; the pipeline writes two kinds for each user:
-- a ``SearchEntry`` under each 1-3 letter prefix of each of their terms, its sort key led by
-  a coarse follower rank: a query of 1-3 letters reads just the ``limit`` most followed;
-- a ``SearchTerm`` per whole term, in a partition of its first 3 letters sorted by term: a
-  longer query reads exactly the users with a term starting with it (``begins_with``), and
-  ranks them by followers.
-A query is at most 2 calls, whatever the number of users: a GetItem of the exact username
-and, at the same time, one Query.
+The index is items, not a GSI: the pipeline writes a ``SearchEntry`` for each user under
+each prefix (1 to PREFIX letters) of each of their terms, its sort key led by a coarse
+follower rank. A one-word query reads its own partition, most followed first, just as many
+entries as it shows: the answer is exact and ranked whatever the number of users. A query of
+several words reads its longest word's partition, most followed first, and keeps the entries
+whose terms match every word. At most 2 calls a query: a GetItem of the exact username and,
+at the same time, one Query.
+
+The price is on writes: about 25 entries a user (one per prefix), rewritten when the name or
+picture changes or the follower rank moves a step (about a quarter, log scale).
 """
 
 from __future__ import annotations
@@ -16,21 +18,20 @@ from __future__ import annotations
 import asyncio
 import math
 from dataclasses import dataclass
-from typing import Any
 
 from instaclone.domain.base import ServiceBase
 from instaclone.domain.errors import InvalidInputError
-from instaclone.domain.models import SearchEntry, SearchTerm, User
+from instaclone.domain.models import SearchEntry, User
 from instaclone.domain.text import search_terms, words
 from instaclone.domain.usernames import normalize_username
 
-PREFIX = 3
-"""Entries exist for prefixes of 1 to PREFIX letters."""
+PREFIX = 10
+"""Entries exist for prefixes of 1 to PREFIX letters; a longer word is looked up by its first
+PREFIX letters and compared whole with the terms."""
 MAX_QUERY = 100
 SCAN_ENTRIES = 1000
-"""The most entries one query compares: for a longer query, users with a term starting with
-it (at 100,000 users, "jose" has a few hundred); for several short words, the most followed
-of the longest word's partition."""
+"""The most entries a query of several words (or a word longer than PREFIX) compares, most
+followed first."""
 
 
 def follower_rank(followers: int) -> str:
@@ -40,20 +41,22 @@ def follower_rank(followers: int) -> str:
     return f"{99 - step:02d}"
 
 
-def entries_for(user: User) -> list[SearchEntry | SearchTerm]:
-    """The search items a user should have, as they are now."""
+def entries_for(user: User) -> list[SearchEntry]:
+    """The search entries a user should have, as they are now."""
     terms = search_terms(user.username, user.name)
-    prefixes = dict.fromkeys(t[:n] for t in terms for n in range(1, PREFIX + 1) if len(t) >= n)
+    prefixes = dict.fromkeys(t[:n] for t in terms for n in range(1, min(len(t), PREFIX) + 1))
     rank = follower_rank(user.follower_count)
-    card = {
-        "rank": rank,
-        "username": user.username,
-        "name": user.name,
-        "terms": terms,
-        "avatar_thumb_url": user.avatar_thumb_url,
-    }
-    ranked: list[SearchEntry | SearchTerm] = [SearchEntry(prefix=p, **card) for p in prefixes]
-    return ranked + [SearchTerm(prefix=t[:PREFIX], term=t, **card) for t in terms]
+    return [
+        SearchEntry(
+            prefix=prefix,
+            rank=rank,
+            username=user.username,
+            name=user.name,
+            terms=terms,
+            avatar_thumb_url=user.avatar_thumb_url,
+        )
+        for prefix in prefixes
+    ]
 
 
 @dataclass(frozen=True)
@@ -64,10 +67,8 @@ class UserMatch:
     exact: bool = False
 
 
-def _key(entry: SearchEntry | SearchTerm) -> tuple[str, str, str]:
-    if isinstance(entry, SearchTerm):
-        return ("term", entry.prefix, entry.term)
-    return ("ranked", entry.prefix, entry.rank)
+def _key(entry: SearchEntry) -> tuple[str, str]:
+    return (entry.prefix, entry.rank)
 
 
 class SearchOps(ServiceBase):
@@ -82,37 +83,25 @@ class SearchOps(ServiceBase):
         if not wanted:
             raise InvalidInputError("a search needs at least one letter or digit")
         key_word = max(wanted, key=len)
-        short = len(wanted) == 1 and len(key_word) <= PREFIX
-        query_items: Any
-        if len(key_word) > PREFIX:
-            # Exactly the users with a term starting with the longest word, ranked here.
-            query_items = self.table.entity(SearchTerm).query(prefix=key_word[:PREFIX])
-            query_items.sort_begins_with(term=key_word, open_end=True)
-            query_items.limit(SCAN_ENTRIES)
-        else:
-            # 1-3 letters match their whole partition, read most followed first.
-            query_items = self.table.entity(SearchEntry).query(prefix=key_word)
-            query_items.limit(limit + 1 if short else SCAN_ENTRIES)
+        # One word (of at most PREFIX letters) matches its whole partition: the first
+        # ``limit`` entries are the answer. Otherwise the terms decide, most followed first.
+        whole = len(wanted) == 1 and len(key_word) <= PREFIX
+        entries = self.table.entity(SearchEntry).query(prefix=key_word[:PREFIX])
+        entries.limit(limit + 1 if whole else SCAN_ENTRIES)
         exact_name = self._exact_username(query)
         if exact_name is None:
-            page, exact = await query_items.execute(), None
+            page, exact = await entries.execute(), None
         else:
             page, exact = await asyncio.gather(
-                query_items.execute(), self.users.get(username=exact_name).execute()
+                entries.execute(), self.users.get(username=exact_name).execute()
             )
         found: list[UserMatch] = []
-        seen: set[str] = set()
         if exact is not None:
             found.append(UserMatch(exact.username, exact.name, exact.avatar_thumb_url, True))
-            seen.add(exact.username)
-        matching = [
-            e
-            for e in page.items
-            if short or all(any(t.startswith(w) for t in e.terms) for w in wanted)
-        ]
-        for entry in sorted(matching, key=lambda e: (e.rank, e.username)):
-            if entry.username not in seen:
-                seen.add(entry.username)
+        for entry in page.items:
+            if exact is not None and entry.username == exact.username:
+                continue
+            if whole or all(any(t.startswith(w) for t in entry.terms) for w in wanted):
                 found.append(UserMatch(entry.username, entry.name, entry.avatar_thumb_url))
             if len(found) >= limit:
                 break
@@ -135,12 +124,9 @@ class SearchOps(ServiceBase):
             return
         batch = self.table.batch_write()
         for entry in stale:
-            if isinstance(entry, SearchTerm):
-                batch.delete(SearchTerm, prefix=entry.prefix, term=entry.term, username=username)
-            else:
-                batch.delete(SearchEntry, prefix=entry.prefix, rank=entry.rank, username=username)
-        for item in keep.values():
-            batch.put(item)
+            batch.delete(SearchEntry, prefix=entry.prefix, rank=entry.rank, username=username)
+        for entry in keep.values():
+            batch.put(entry)
         await batch.execute()
 
 

@@ -37,6 +37,7 @@ PAGES = [
     "/explore",
     "/tags/{tag}",
     "/settings",
+    "/activity",
     "/u/{username}/followers",
     "/u/{username}/following",
     "/p/{username}/{photo_id}",

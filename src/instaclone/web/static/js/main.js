@@ -5,10 +5,27 @@ import { go, start } from "./router.js";
 import { onSessionChange, session, setMe } from "./state/session.js";
 import { avatar, enc, h, link } from "./ui/dom.js";
 import { headerSearch } from "./ui/search-box.js";
+import { onLive } from "./state/live.js";
 
 const nav = document.getElementById("nav");
 // The search box lives in the header for the whole visit (phones get a Search link).
 document.querySelector(".top .brand").after(headerSearch());
+
+// The heart with the unread count, kept up to date by the live line.
+let unread = 0;
+const badge = h("span", { class: "badge", hidden: true });
+const activityLabel = () => (unread ? `Activity, ${unread} new` : "Activity");
+function activityLink() {
+  const a = link("/activity", { class: "activity-link", "aria-label": activityLabel() }, h("span", { "aria-hidden": "true" }, "♡"), badge);
+  return a;
+}
+onLive("notifications", (data) => {
+  unread = data.unread;
+  badge.textContent = unread > 99 ? "99+" : String(unread);
+  badge.hidden = !unread;
+  const a = badge.closest("a");
+  if (a) a.setAttribute("aria-label", activityLabel());
+});
 
 function renderNav() {
   const me = session.me;
@@ -18,6 +35,7 @@ function renderNav() {
       link("/search", { class: "search-link", "aria-label": "Search" }, "Search"),
       link("/explore", {}, "Explore"),
       link("/upload", {}, "New post"),
+      activityLink(),
       link(`/u/${enc(me.username)}`, { "aria-label": "Your profile", class: "me" }, avatar(me), h("span", { class: "nav-name" }, `@${me.username}`)),
       h("button", { class: "link logout", type: "button", onclick: logOut }, "Log out"),
     );

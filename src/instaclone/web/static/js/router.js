@@ -18,6 +18,7 @@ const routes = [
   [/^\/explore$/, "explore"],
   [/^\/tags\/([^/]+)$/, "tag"],
   [/^\/settings$/, "settings"],
+  [/^\/activity$/, "activity"],
   [/^\/u\/([^/]+)\/(followers|following)$/, "people"],
   [/^\/p\/([^/]+)\/([^/]+)$/, "photo"],
   [/^\/p\/([^/]+)\/([^/]+)\/likes$/, "likers"],
