@@ -1,0 +1,64 @@
+"""Activity, live: with the page open in two browsers, bob likes and comments on alice's
+photo and follows her; alice's heart shows the count without a reload, and her activity
+page lists it grouped, after which the badge goes."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from instaclone.engine import LocalEngine
+from tests.live import live_server
+from tests.web.test_journey import Watch, shot
+from tests.web.test_walk import DESKTOP, IMAGE, PHONE, account, call, signed_in
+
+
+@pytest.fixture(scope="module")
+def server(engine: LocalEngine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with live_server(engine.endpoint, tmp_path_factory.mktemp("activity")) as url:
+        yield url
+
+
+def test_the_badge_moves_without_a_reload(browser: Browser, server: str) -> None:
+    watch = Watch(server)
+    alice, alice_token = account(server, "alice")
+    bob, _ = account(server, "bob")
+    photo = call(server, "POST", f"/api/users/{alice}/photos", {"url": IMAGE}, alice_token)
+    a_context, a_page = signed_in(browser, server, alice, **DESKTOP)
+    b_context, b_page = signed_in(browser, server, bob, **PHONE)
+    for context in (a_context, b_context):
+        watch.attach(context)
+    heart = a_page.locator(".activity-link")
+    expect(heart).to_have_attribute("aria-label", "Activity")
+
+    b_page.goto(f"/p/{alice}/{photo['photoId']}")
+    started = time.monotonic()
+    b_page.get_by_role("button", name="Like", exact=True).click()
+    expect(heart.locator(".badge")).to_have_text("1", timeout=5000)
+    assert time.monotonic() - started < 3.0  # within 2 s of the like, plus the click itself
+    expect(heart).to_have_attribute("aria-label", "Activity, 1 new")
+    b_page.get_by_label("Add a comment").fill("so good")
+    b_page.get_by_role("button", name="Post", exact=True).click()
+    b_page.goto(f"/u/{alice}")
+    b_page.get_by_role("button", name="Follow").click()
+    expect(heart.locator(".badge")).to_have_text("3")
+    shot(a_page, "a1-badge-desktop")
+
+    heart.click()
+    expect(a_page.get_by_role("heading", name="Activity")).to_be_visible()
+    rows = a_page.get_by_label("Notifications").locator("li")
+    expect(rows).to_have_count(3)
+    expect(rows.filter(has_text="liked your photo.")).to_contain_text(bob)
+    expect(rows.filter(has_text="commented:")).to_contain_text("so good")
+    expect(rows.filter(has_text="started following you.")).to_contain_text(bob)
+    expect(heart.locator(".badge")).to_be_hidden()  # read once seen
+    shot(a_page, "a2-activity-desktop")
+    b_page.goto("/activity")
+    expect(b_page.get_by_role("heading", name="No activity yet")).to_be_visible()
+    shot(b_page, "a3-activity-empty-phone")
+    assert watch.alerts == [] and watch.foreign == []
+    a_context.close()
+    b_context.close()
