@@ -374,6 +374,65 @@ class NotificationCounter(Entity):
     read_until: int = 0
 
 
+class Message(Entity):
+    """One direct message, in its conversation's partition, in the order sent (ULID)."""
+
+    primary_key = Key(pk="CONV#{conversationId}", sk="MSG#{messageId}")
+
+    conversation_id: str
+    """The two usernames, sorted, joined by ":"."""
+    message_id: str = ulid_field()
+    sender: str
+    text: str | None = None
+    photo_url: str | None = None
+    photo_thumb_url: str | None = None
+    media_keys: list[str] = Field(default_factory=list)
+    client_id: str
+
+
+class MessageReceipt(Entity):
+    """That a sender's client id was used, and for which message: a retried send (after a
+    timeout, say) finds it and answers the same message instead of sending it twice."""
+
+    primary_key = Key(pk="CONV#{conversationId}", sk="CLIENT#{sender}#{clientId}")
+    timestamps = False
+
+    conversation_id: str
+    sender: str
+    client_id: str
+    message_id: str
+
+
+class InboxEntry(Entity):
+    """A conversation in one participant's list, updated with each message; gsi1 lists a
+    folder (inbox or requests) by the last message, newest first."""
+
+    primary_key = Key(pk="DMS#{username}", sk="CONV#{conversationId}")
+    index_keys = indexes(gsi1=Key(pk="DMS#{username}#{folder}", sk="AT#{lastMessageId}"))
+    timestamps = False
+
+    username: str
+    conversation_id: str
+    other: str
+    folder: str
+    """inbox, or requests (someone you do not follow wrote first)."""
+    last_message_id: str
+    last_sender: str
+    preview: str
+    unread: int = 0
+
+
+class DirectCounter(Entity):
+    """Unread messages in someone's inbox folder, and how many requests wait (one read)."""
+
+    primary_key = Key(pk="DMS#{username}", sk="UNREAD")
+    timestamps = False
+
+    username: str
+    unread: int = 0
+    requests: int = 0
+
+
 ENTITIES: tuple[type[Entity], ...] = (
     User,
     Photo,
@@ -398,6 +457,10 @@ ENTITIES: tuple[type[Entity], ...] = (
     NotificationGroup,
     NotificationActor,
     NotificationCounter,
+    Message,
+    MessageReceipt,
+    InboxEntry,
+    DirectCounter,
 )
 
 SCHEMA = TableSchema(ENTITIES, indexes={"gsi1": ("GSI1PK", "GSI1SK")})

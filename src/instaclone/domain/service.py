@@ -14,6 +14,7 @@ from instaclone.domain.accounts import AccountOps
 from instaclone.domain.explore import ExploreOps
 from instaclone.domain.feed import Feed, FeedPolicy, FeedWriter, PushFeed, StoryTray
 from instaclone.domain.hashtags import HashtagOps
+from instaclone.domain.messages import MessageOps
 from instaclone.domain.notifications import NotificationOps
 from instaclone.domain.saved import SavedOps
 from instaclone.domain.search import SearchOps
@@ -30,6 +31,7 @@ class InstagramService(
     ExploreOps,
     SavedOps,
     NotificationOps,
+    MessageOps,
 ):
     def __init__(
         self,

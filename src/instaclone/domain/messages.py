@@ -1,0 +1,314 @@
+"""Direct messages: one-to-one conversations, only ever readable by their two participants.
+
+A conversation is a partition (``CONV#{a}:{b}``, the usernames sorted) holding its messages
+in the order sent; each participant has an ``InboxEntry`` for it, updated in the same
+transaction as each message, so the list of conversations is one Query (gsi1, by the last
+message) and a page of messages is one Query. A message from someone the recipient does
+not follow opens in Requests until accepted. Sending is idempotent under retries: the
+client names each message (``client_id``), and a second send with that name answers the
+first message instead of sending another.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass
+
+from instaclone.data import Page, TransactionCancelledError, TransactWrite, attr
+from instaclone.domain.base import ServiceBase
+from instaclone.domain.errors import (
+    ContentionError,
+    InvalidInputError,
+    NotAllowedError,
+    NotFoundError,
+    UserNotFoundError,
+)
+from instaclone.domain.models import (
+    DirectCounter,
+    Follow,
+    InboxEntry,
+    Message,
+    MessageReceipt,
+)
+from instaclone.domain.photos import check_media_keys, check_url
+
+MAX_MESSAGE = 1000
+PREVIEW = 80
+FOLDERS = ("inbox", "requests")
+_CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+ATTEMPTS = 5
+
+
+def conversation_id(a: str, b: str) -> str:
+    return ":".join(sorted((a, b)))
+
+
+class ConversationNotFoundError(NotFoundError):
+    def __init__(self, conversation: str) -> None:
+        super().__init__(f"no conversation {conversation!r}")
+
+
+@dataclass(frozen=True)
+class SentPhoto:
+    url: str
+    thumb_url: str
+    media_keys: list[str]
+
+
+class MessageOps(ServiceBase):
+    def _participant(self, username: str, conversation: str) -> str:
+        """The conversation's other participant; NotAllowedError for anyone else."""
+        if not isinstance(conversation, str) or conversation.count(":") != 1:
+            raise InvalidInputError(f"invalid conversation {conversation!r}")
+        a, b = conversation.split(":")
+        if conversation_id(a, b) != conversation or a == b:
+            raise InvalidInputError(f"invalid conversation {conversation!r}")
+        if username not in (a, b):
+            raise NotAllowedError("only its two participants may see a conversation")
+        return b if username == a else a
+
+    async def send_message(
+        self,
+        sender: str,
+        recipient: str,
+        text: str | None,
+        client_id: str,
+        *,
+        photo: SentPhoto | None = None,
+    ) -> Message:
+        """Send ``text`` (up to 1,000 characters) and/or a photo; sending again with the
+        same ``client_id`` answers the same message."""
+        sender, recipient = self.username(sender), self.username(recipient)
+        if sender == recipient:
+            raise InvalidInputError("a message goes to someone else")
+        if not isinstance(client_id, str) or not _CLIENT_ID.fullmatch(client_id):
+            raise InvalidInputError("client_id is 1 to 64 characters among A-Z a-z 0-9 _ -")
+        body = text.strip() if isinstance(text, str) else None
+        if body is not None and len(body) > MAX_MESSAGE:
+            raise InvalidInputError(f"a message is at most {MAX_MESSAGE} characters")
+        if not body and photo is None:
+            raise InvalidInputError("a message needs text or a photo")
+        cid = conversation_id(sender, recipient)
+        receipts, inbox = self.table.entity(MessageReceipt), self.table.entity(InboxEntry)
+        for _ in range(ATTEMPTS):
+            receipt, mine, theirs, follows = await asyncio.gather(
+                receipts.get(conversation_id=cid, sender=sender, client_id=client_id)
+                .consistent()
+                .execute(),
+                inbox.get(username=sender, conversation_id=cid).consistent().execute(),
+                inbox.get(username=recipient, conversation_id=cid).consistent().execute(),
+                self.follows.get(followed_username=sender, following_username=recipient).execute(),
+            )
+            if receipt is not None:
+                return await self._message(cid, receipt.message_id)
+            if mine is not None and mine.folder == "requests":
+                await self.accept_request(sender, cid)  # answering a request accepts it
+                continue
+            sent = await self._send(cid, sender, recipient, body, client_id, photo, theirs, follows)
+            if sent is not None:
+                return sent
+        raise ContentionError(f"sending to {recipient}: too many concurrent changes")
+
+    async def _send(
+        self,
+        cid: str,
+        sender: str,
+        recipient: str,
+        body: str | None,
+        client_id: str,
+        photo: SentPhoto | None,
+        theirs: InboxEntry | None,
+        follows: Follow | None,
+    ) -> Message | None:
+        inbox, counters = self.table.entity(InboxEntry), self.table.entity(DirectCounter)
+        folder = theirs.folder if theirs else ("inbox" if follows else "requests")
+        message = Message(
+            conversation_id=cid,
+            sender=sender,
+            text=body or None,
+            client_id=client_id,
+            photo_url=check_url(photo.url) if photo else None,
+            photo_thumb_url=check_url(photo.thumb_url) if photo else None,
+            media_keys=check_media_keys(photo.media_keys, sender) if photo else [],
+        )
+        preview = (body or "Sent a photo")[:PREVIEW]
+        last = {"last_message_id": message.message_id, "last_sender": sender, "preview": preview}
+        mine_update = inbox.update(username=sender, conversation_id=cid).upsert()
+        mine_update.set("other", recipient).set("folder", "inbox")
+        theirs_update = inbox.update(username=recipient, conversation_id=cid).upsert()
+        theirs_update.set("other", sender).set("folder", folder).add("unread", 1)
+        theirs_update.condition(
+            attr("folder").not_exists() if theirs is None else attr("folder") == folder
+        )
+        for field, value in last.items():
+            mine_update.set(field, value)
+            theirs_update.set(field, value)
+        transaction = (
+            self.table.transaction()
+            .add(self.table.entity(Message).create(message), label="message")
+            .add(
+                self.table.entity(MessageReceipt)
+                .put(
+                    MessageReceipt(
+                        conversation_id=cid,
+                        sender=sender,
+                        client_id=client_id,
+                        message_id=message.message_id,
+                    )
+                )
+                .if_not_exists(),
+                label="receipt",
+            )
+            .add(mine_update, label="mine")
+            .add(theirs_update, label="theirs")
+            .add(self.users.check(attr("username").exists(), username=recipient), label="user")
+        )
+        if folder == "inbox":  # the total counts the inbox; requests count once each
+            transaction.add(counters.update(username=recipient).upsert().add("unread", 1))
+        elif theirs is None:
+            transaction.add(counters.update(username=recipient).upsert().add("requests", 1))
+        try:
+            await transaction.execute()
+        except TransactionCancelledError as cancelled:
+            failed = {r.label for r in cancelled.reasons if r.code == "ConditionalCheckFailed"}
+            if "user" in failed:
+                raise UserNotFoundError(recipient) from cancelled
+            if failed or cancelled.conflict:
+                return None  # a retry, or the other side changed the conversation: again
+            raise
+        return message
+
+    async def _message(self, cid: str, message_id: str) -> Message:
+        found = (
+            await self.table.entity(Message)
+            .get(conversation_id=cid, message_id=message_id)
+            .consistent()
+            .execute()
+        )
+        if found is None:
+            raise ConversationNotFoundError(cid)
+        return found
+
+    async def get_messages(
+        self, username: str, conversation: str, limit: int = 30, cursor: str | None = None
+    ) -> Page[Message]:
+        """A page of messages, newest last; the cursor leads to older ones. One Query."""
+        username = self.username(username)
+        self._participant(username, conversation)
+        query = self.table.entity(Message).query(conversation_id=conversation).descending()
+        page = await query.limit(self.limit(limit)).after(cursor).execute()
+        return Page(list(reversed(page.items)), page.cursor, page.count, page.scanned_count)
+
+    async def get_conversations(
+        self, username: str, folder: str = "inbox", limit: int = 20, cursor: str | None = None
+    ) -> Page[InboxEntry]:
+        """Your conversations in a folder, the last message first. One Query."""
+        if folder not in FOLDERS:
+            raise InvalidInputError(f"folder is one of {', '.join(FOLDERS)}")
+        query = self.table.entity(InboxEntry).query_index(
+            "gsi1", username=self.username(username), folder=folder
+        )
+        return await query.descending().limit(self.limit(limit)).after(cursor).execute()
+
+    async def direct_unread(self, username: str) -> DirectCounter:
+        found = (
+            await self.table.entity(DirectCounter).get(username=self.username(username)).execute()
+        )
+        return found or DirectCounter(username=username)
+
+    async def _entry(self, username: str, conversation: str) -> InboxEntry:
+        self._participant(username, conversation)
+        entry = (
+            await self.table.entity(InboxEntry)
+            .get(username=username, conversation_id=conversation)
+            .consistent()
+            .execute()
+        )
+        if entry is None:
+            raise ConversationNotFoundError(conversation)
+        return entry
+
+    async def mark_conversation_read(self, username: str, conversation: str) -> None:
+        username = self.username(username)
+        for _ in range(ATTEMPTS):
+            entry = await self._entry(username, conversation)
+            if entry.unread <= 0:
+                return
+            transaction = self.table.transaction().add(
+                self.table.entity(InboxEntry)
+                .update(username=username, conversation_id=conversation)
+                .set("unread", 0)
+                .condition(attr("unread") == entry.unread)
+            )
+            if entry.folder == "inbox":
+                transaction.add(
+                    self.table.entity(DirectCounter)
+                    .update(username=username)
+                    .upsert()
+                    .add("unread", -entry.unread)
+                )
+            if await self._done(transaction):
+                return
+        raise ContentionError("marking a conversation read: too many concurrent changes")
+
+    async def accept_request(self, username: str, conversation: str) -> None:
+        """Move a request to the inbox (its unread messages count from now on)."""
+        username = self.username(username)
+        for _ in range(ATTEMPTS):
+            entry = await self._entry(username, conversation)
+            if entry.folder != "requests":
+                return
+            transaction = (
+                self.table.transaction()
+                .add(
+                    self.table.entity(InboxEntry)
+                    .update(username=username, conversation_id=conversation)
+                    .set("folder", "inbox")
+                    .set("last_message_id", entry.last_message_id)  # (the index's other half)
+                    .condition((attr("folder") == "requests") & (attr("unread") == entry.unread))
+                )
+                .add(
+                    self.table.entity(DirectCounter)
+                    .update(username=username)
+                    .upsert()
+                    .add("requests", -1)
+                    .add("unread", entry.unread)
+                )
+            )
+            if await self._done(transaction):
+                return
+        raise ContentionError("accepting a request: too many concurrent changes")
+
+    async def decline_request(self, username: str, conversation: str) -> None:
+        """Remove a request from your list (the sender is not told)."""
+        username = self.username(username)
+        for _ in range(ATTEMPTS):
+            entry = await self._entry(username, conversation)
+            if entry.folder != "requests":
+                raise InvalidInputError("only a request can be declined")
+            transaction = (
+                self.table.transaction()
+                .add(
+                    self.table.entity(InboxEntry)
+                    .delete(username=username, conversation_id=conversation)
+                    .condition(attr("folder") == "requests")
+                )
+                .add(
+                    self.table.entity(DirectCounter)
+                    .update(username=username)
+                    .upsert()
+                    .add("requests", -1)
+                )
+            )
+            if await self._done(transaction):
+                return
+        raise ContentionError("declining a request: too many concurrent changes")
+
+    @staticmethod
+    async def _done(transaction: TransactWrite) -> bool:
+        try:
+            await transaction.execute()
+            return True
+        except TransactionCancelledError:
+            return False

@@ -1,0 +1,104 @@
+"""Direct messages against DynamoDB Local: order and pages, requests, idempotent retries,
+unread counts, and a third person refused everywhere."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from instaclone.data import Connection
+from instaclone.domain import InvalidInputError, NotAllowedError, UserNotFoundError
+from instaclone.domain.messages import conversation_id
+from tests.events.conftest import fresh_app, users
+
+
+async def test_messages_in_order_paged_backwards_and_listed(connection: Connection) -> None:
+    app = await fresh_app(connection)
+    await users(app, "ann", "ben")
+    await app.follow_user("ben", "ann")  # ben follows ann: her messages reach his inbox
+    cid = conversation_id("ann", "ben")
+    sent = [await app.send_message("ann", "ben", f"m{i}", f"c{i}") for i in range(7)]
+    page = await app.get_messages("ben", cid, 3)
+    assert [m.text for m in page.items] == ["m4", "m5", "m6"]  # newest last
+    older = await app.get_messages("ben", cid, 3, page.cursor)
+    assert [m.text for m in older.items] == ["m1", "m2", "m3"]
+    inbox = await app.get_conversations("ben", "inbox")
+    assert [(e.other, e.preview, e.unread) for e in inbox.items] == [("ann", "m6", 7)]
+    assert (await app.direct_unread("ben")).unread == 7
+    await app.mark_conversation_read("ben", cid)
+    assert (await app.direct_unread("ben")).unread == 0
+    reply = await app.send_message("ben", "ann", "hi back", "r1")
+    assert (await app.get_conversations("ann", "inbox")).items[0].preview == "hi back"
+    assert reply.message_id > sent[-1].message_id
+
+
+async def test_retries_send_once(connection: Connection) -> None:
+    app = await fresh_app(connection)
+    await users(app, "cat", "dan")
+    first = await app.send_message("cat", "dan", "once", "same-id")
+    again = await app.send_message("cat", "dan", "once", "same-id")  # after a timeout
+    both = await asyncio.gather(*(app.send_message("cat", "dan", "race", "r") for _ in range(4)))
+    assert again.message_id == first.message_id
+    assert len({m.message_id for m in both}) == 1
+    page = await app.get_messages("dan", conversation_id("cat", "dan"), 10)
+    assert [m.text for m in page.items] == ["once", "race"]
+    assert (await app.get_conversations("dan", "requests")).items[0].unread == 2
+
+
+async def test_strangers_land_in_requests(connection: Connection) -> None:
+    app = await fresh_app(connection)
+    await users(app, "eve", "fay", "gus")
+    cid = conversation_id("eve", "fay")
+    await app.send_message("eve", "fay", "hello?", "a")
+    await app.send_message("eve", "fay", "anyone?", "b")
+    assert (await app.get_conversations("fay", "inbox")).items == []
+    requests = await app.get_conversations("fay", "requests")
+    assert [(e.other, e.unread) for e in requests.items] == [("eve", 2)]
+    counts = await app.direct_unread("fay")
+    assert (counts.unread, counts.requests) == (0, 1)
+    await app.accept_request("fay", cid)
+    counts = await app.direct_unread("fay")
+    assert (counts.unread, counts.requests) == (2, 0)
+    assert [e.other for e in (await app.get_conversations("fay", "inbox")).items] == ["eve"]
+    # declined: gone from the list; a reply to a request accepts it
+    await app.send_message("gus", "fay", "hey", "g1")
+    await app.decline_request("fay", conversation_id("fay", "gus"))
+    assert (await app.get_conversations("fay", "requests")).items == []
+    assert (await app.direct_unread("fay")).requests == 0
+
+
+async def test_only_the_two_participants(connection: Connection) -> None:
+    app = await fresh_app(connection)
+    await users(app, "hal", "ivy", "jon")
+    await app.send_message("hal", "ivy", "private", "p")
+    cid = conversation_id("hal", "ivy")
+    for attempt in (
+        app.get_messages("jon", cid),
+        app.mark_conversation_read("jon", cid),
+        app.accept_request("jon", cid),
+        app.decline_request("jon", cid),
+    ):
+        with pytest.raises(NotAllowedError):
+            await attempt
+    assert (await app.get_conversations("jon", "inbox")).items == []
+
+
+@pytest.mark.parametrize(
+    ("recipient", "text", "client_id"),
+    [
+        ("kim", "x" * 1001, "a"),
+        ("kim", "  ", "a"),
+        ("kim", "hi", ""),
+        ("kim", "hi", "bad id!"),
+        ("lee", "hi", "a"),
+    ],
+)
+async def test_bad_messages_are_refused(
+    connection: Connection, recipient: str, text: str, client_id: str
+) -> None:
+    app = await fresh_app(connection)
+    await users(app, "kim")
+    with pytest.raises((InvalidInputError, UserNotFoundError)):
+        await app.send_message("kim", recipient, text, client_id)
+    assert (await app.get_conversations("kim", "inbox")).items == []
