@@ -23,6 +23,7 @@ from instaclone.api.routes import (
     feed,
     live,
     media,
+    messages,
     photos,
     saved,
     stories,
@@ -102,7 +103,19 @@ def create_app(
     if service is not None:
         app.state.service = service
     errors.install(app)
-    for module in (accounts, users, photos, saved, stories, feed, discovery, activity, live, media):
+    for module in (
+        accounts,
+        users,
+        photos,
+        saved,
+        stories,
+        feed,
+        discovery,
+        activity,
+        messages,
+        live,
+        media,
+    ):
         app.include_router(module.router)
     app.include_router(web.router)
     docs.install(app, settings.docs_ui or docs.docs_dir(settings.home))

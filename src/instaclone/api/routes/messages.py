@@ -1,0 +1,94 @@
+"""Direct messages: your conversations, their messages, sending (idempotent by client id),
+requests. Only a conversation's two participants may read it or act on it."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query
+from pydantic import Field
+from starlette.responses import Response
+
+from instaclone.api.routes.params import Cursor, Limit, Me, Service, Target
+from instaclone.api.schemas import Body, PageOut, json
+from instaclone.domain.models import InboxEntry, Message
+
+router = APIRouter(tags=["messages"])
+
+ConversationId = Annotated[
+    str,
+    Path(
+        pattern=r"^[a-z0-9._]{1,30}:[a-z0-9._]{1,30}$",
+        description="the two usernames, sorted, joined by ':'",
+        examples=["alice:bob"],
+    ),
+]
+
+
+class MessageIn(Body):
+    text: str = Field(min_length=1, max_length=1000)
+    client_id: str = Field(
+        pattern=r"^[A-Za-z0-9_-]{1,64}$",
+        description="your name for this message: sending again with it (after a timeout, "
+        "say) answers the same message instead of sending another",
+    )
+
+
+class DirectUnread(Body):
+    unread: int
+    """Unread messages in your inbox."""
+    requests: int
+    """Conversations waiting in Requests."""
+
+
+@router.get("/api/me/conversations", response_model=PageOut[InboxEntry])
+async def conversations(
+    app: Service,
+    me: Me,
+    folder: Annotated[Literal["inbox", "requests"], Query()] = "inbox",
+    limit: Limit = 20,
+    cursor: Cursor = None,
+) -> Response:
+    """Your conversations, the last message first, each with its preview and unread count;
+    ``requests`` holds those started by people you do not follow."""
+    return json(await app.get_conversations(me, folder, limit, cursor))
+
+
+@router.get("/api/me/direct/unread", response_model=DirectUnread)
+async def direct_unread(app: Service, me: Me) -> Response:
+    counts = await app.direct_unread(me)
+    return json(DirectUnread(unread=max(counts.unread, 0), requests=max(counts.requests, 0)))
+
+
+@router.post("/api/users/{username}/messages", status_code=201, response_model=Message)
+async def send(username: Target, body: MessageIn, app: Service, me: Me) -> Response:
+    """Send ``username`` a message (it starts a conversation if there is none)."""
+    return json(await app.send_message(me, username, body.text, body.client_id), 201)
+
+
+@router.get("/api/conversations/{conversation}/messages", response_model=PageOut[Message])
+async def messages(
+    conversation: ConversationId, app: Service, me: Me, limit: Limit = 30, cursor: Cursor = None
+) -> Response:
+    """A page of messages, newest last; the cursor leads to older ones."""
+    return json(await app.get_messages(me, conversation, limit, cursor))
+
+
+@router.post("/api/conversations/{conversation}/read", status_code=204)
+async def read(conversation: ConversationId, app: Service, me: Me) -> Response:
+    await app.mark_conversation_read(me, conversation)
+    return Response(status_code=204)
+
+
+@router.post("/api/conversations/{conversation}/accept", status_code=204)
+async def accept(conversation: ConversationId, app: Service, me: Me) -> Response:
+    """Move a request to your inbox."""
+    await app.accept_request(me, conversation)
+    return Response(status_code=204)
+
+
+@router.post("/api/conversations/{conversation}/decline", status_code=204)
+async def decline(conversation: ConversationId, app: Service, me: Me) -> Response:
+    """Remove a request from your list."""
+    await app.decline_request(me, conversation)
+    return Response(status_code=204)
