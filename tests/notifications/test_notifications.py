@@ -117,7 +117,7 @@ async def test_counter_equals_a_recount_after_a_storm(connection: Connection) ->
     for start in range(0, 1000, 25):
         await asyncio.gather(*(one(i) for i in range(start, start + 25)))
         if start == 500:
-            await drain(app)
+            await drain(app, within=600)
             await app.mark_notifications_read(owner)  # in the middle of it all
     await drain(app, within=600)  # a thousand writes' worth of records, on a busy machine
     assert await app.unread_notifications(owner) == await app.recount_unread(owner)

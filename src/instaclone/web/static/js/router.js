@@ -151,7 +151,11 @@ export function go(path, { replace = false } = {}) {
   if (replace) history.replaceState(state, "", path);
   else history.pushState(state, "", path);
   window.scrollTo(0, 0);
-  return render().then(() => main.focus({ preventScroll: true }));
+  // Focus moves to the new page, unless the reader already put it somewhere in it (a quick
+  // Tab while the page was still loading its last part).
+  return render().then(() => {
+    if (!main.contains(document.activeElement) || document.activeElement === main) main.focus({ preventScroll: true });
+  });
 }
 
 // Pages that need a session send the reader to log in, and back here afterwards.
