@@ -86,7 +86,8 @@ def test_find_follow_tag_save_and_picture(browser: Browser, server: str, tmp_pat
     # -- the photo reaches the feed; its tag is a link, the missing mention is not -------------
     page.goto("/")
     card = page.locator("#feed article.card").filter(has_text="Tapas night")
-    until(page, lambda: card.count() >= 1, "fill the feed")
+    # each look waits for the page to draw (a slow engine takes a moment) before reloading
+    until(page, lambda: _visible(card.first, 5000), "fill the feed")
     expect(card).to_have_count(1)
     expect(card.get_by_role("link", name=f"@{reader}", exact=True)).to_be_visible()
     expect(card.get_by_role("link", name="@ghost_nobody", exact=True)).to_have_count(0)
@@ -150,7 +151,7 @@ def test_find_follow_tag_save_and_picture(browser: Browser, server: str, tmp_pat
     expect(mobile.locator("#caption").get_by_role("link", name="#Barcelona")).to_be_visible()
     mobile.goto("/tags/barcelona")
     grid = mobile.get_by_label("Photos tagged #barcelona").locator("a")
-    until(mobile, lambda: grid.count() == 1, "move the photo to its new tag")
+    until(mobile, lambda: _visible(grid.first, 5000), "move the photo to its new tag")
     shot(mobile, "d7-tag-phone")
 
     # -- the reader sees the new picture on the feed card ----------------------------------------
@@ -181,9 +182,9 @@ def test_find_follow_tag_save_and_picture(browser: Browser, server: str, tmp_pat
     phone.close()
 
 
-def _visible(locator: Locator) -> bool:
+def _visible(locator: Locator, timeout: float = 1500) -> bool:
     try:
-        locator.wait_for(state="visible", timeout=1500)
+        locator.wait_for(state="visible", timeout=timeout)
         return True
     except Exception:
         return False
