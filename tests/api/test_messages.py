@@ -4,8 +4,14 @@ nothing changes."""
 
 from __future__ import annotations
 
+import io
+from typing import Any
+
+from PIL import Image
+
 from tests.api.conftest import Api, bearer
 from tests.api.test_authorization import snapshot
+from tests.api.test_media import image_bytes
 from tests.helpers import unique
 
 
@@ -65,3 +71,48 @@ async def test_send_list_read_and_only_the_two(api: Api) -> None:
         "/api/users/nobody_here/messages", json=body, headers=bearer(ta)
     )
     assert missing.status_code == 404
+
+
+async def test_a_photo_message_is_rendered_and_a_retry_keeps_one_copy(api: Api) -> None:
+    ann, ben, eve = (unique(n).lower() for n in ("ann", "ben", "eve"))
+    ta, tb, te = await api.sign_up(ann), await api.sign_up(ben), await api.sign_up(eve)
+    api.client.cookies.clear()
+    exif = Image.Exif()
+    exif[0x010F] = "SpyCam"
+
+    async def send(token: str, data: bytes, client_id: str = "p-1") -> Any:
+        return await api.client.post(
+            f"/api/users/{ben}/messages/photo",
+            files={"file": ("p.jpg", data, "image/jpeg")},
+            data={"clientId": client_id, "text": "look"},
+            headers=bearer(token),
+        )
+
+    first = await send(ta, image_bytes((1600, 1200), exif=exif))
+    assert first.status_code == 201, first.text
+    message = first.json()
+    assert message["text"] == "look" and message["photoUrl"].startswith("/media/messages/")
+    shown = Image.open(io.BytesIO((await api.client.get(message["photoUrl"])).content))
+    assert shown.size == (1080, 810) and not shown.getexif()
+    assert (await api.client.get(message["photoThumbUrl"])).status_code == 200
+    files = sorted(api.media_root.rglob("*.jpg"))
+    assert len(files) == 2
+
+    # the sender's connection dropped before the answer: the retry is the same message,
+    # and its second upload is not kept
+    again = await send(ta, image_bytes((1600, 1200)))
+    assert again.status_code == 201 and again.json()["messageId"] == message["messageId"]
+    assert sorted(api.media_root.rglob("*.jpg")) == files
+    cid = ":".join(sorted((ann, ben)))
+    page = await api.client.get(f"/api/conversations/{cid}/messages", headers=bearer(tb))
+    assert [m["messageId"] for m in page.json()["items"]] == [message["messageId"]]
+
+    # not an image, nobody signed in: refused, nothing stored, nothing sent
+    bad = await send(ta, b"not an image at all", "p-2")
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_image"
+    assert (await send("", image_bytes((10, 10)), "p-3")).status_code == 401
+    assert sorted(api.media_root.rglob("*.jpg")) == files
+    # a third person can send their own message, never see this conversation
+    assert (await send(te, image_bytes((10, 10)), "p-4")).status_code == 201
+    refused = await api.client.get(f"/api/conversations/{cid}/messages", headers=bearer(te))
+    assert refused.status_code == 403

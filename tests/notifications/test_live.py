@@ -38,31 +38,59 @@ def two_servers(
 
 
 class Listener:
-    """An open event stream, read in a thread: (event, data) pairs as they arrive."""
+    """An open event stream, read in a thread: events as they arrive, each as
+    (event, data, id) where id is the last event id the stream has given."""
 
-    def __init__(self, server: str, token: str) -> None:
-        request = urllib.request.Request(
-            server + "/api/me/events", headers={"Authorization": f"Bearer {token}"}
-        )
+    def __init__(self, server: str, token: str, last_event_id: str | None = None) -> None:
+        headers = {"Authorization": f"Bearer {token}"}
+        if last_event_id:
+            headers["Last-Event-ID"] = last_event_id
+        request = urllib.request.Request(server + "/api/me/events", headers=headers)
         self.response = urllib.request.urlopen(request, timeout=30)
         assert self.response.headers["Content-Type"].startswith("text/event-stream")
-        self.events: queue.Queue[tuple[str, Any]] = queue.Queue()
+        self.events: queue.Queue[tuple[str, Any, str]] = queue.Queue()
+        self.pending: list[tuple[str, Any, str]] = []
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
-        kind = ""
+        kind, last_id = "", ""
         try:
             for raw in self.response:
                 line = raw.decode().rstrip("\n")
                 if line.startswith("event: "):
                     kind = line[7:]
+                elif line.startswith("id: "):
+                    last_id = line[4:]
                 elif line.startswith("data: "):
-                    self.events.put((kind, json.loads(line[6:])))
+                    self.events.put((kind, json.loads(line[6:]), last_id))
         except Exception:
             pass
 
-    def next(self, within: float) -> tuple[str, Any]:
-        return self.events.get(timeout=within)
+    def take(self, within: float, kind: str) -> tuple[Any, str]:
+        """(data, id) of the next event of this kind; others wait for their turn."""
+        for i, (got, data, last_id) in enumerate(self.pending):
+            if got == kind:
+                del self.pending[i]
+                return data, last_id
+        deadline = time.monotonic() + within
+        while True:
+            got, data, last_id = self.events.get(timeout=max(deadline - time.monotonic(), 0.01))
+            if got == kind:
+                return data, last_id
+            self.pending.append((got, data, last_id))
+
+    def next(self, within: float, kind: str = "notifications") -> tuple[str, Any]:
+        return kind, self.take(within, kind)[0]
+
+    def messages(self, within: float, count: int) -> list[tuple[str, str]]:
+        """(message id, text) of the next ``count`` distinct messages, as a page shows them
+        (one it was sent twice is shown once)."""
+        seen: dict[str, str] = {}
+        deadline = time.monotonic() + within
+        while len(seen) < count:
+            data, _ = self.take(max(deadline - time.monotonic(), 0.01), "message")
+            seen.setdefault(data["messageId"], data["text"])
+        return list(seen.items())
 
     def close(self) -> None:
         self.response.close()
@@ -105,3 +133,71 @@ def test_the_stream_is_yours_only(two_servers: tuple[str, str]) -> None:
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(a + "/api/me/events", timeout=5)
     assert refused.value.code == 401
+
+
+def test_messages_arrive_live_and_a_reconnecting_page_misses_none(
+    two_servers: tuple[str, str],
+) -> None:
+    a, b = two_servers
+    ann, ann_token = account(a, "ann")
+    ben, ben_token = account(a, "ben")
+    call(a, "PUT", f"/api/users/{ben}/following/{ann}", token=ben_token)  # ann is no stranger
+    bens_page, anns_other_tab = Listener(b, ben_token), Listener(a, ann_token)
+    try:
+        assert bens_page.next(5, "direct")[1] == {"unread": 0, "requests": 0}
+
+        def send(text: str, client_id: str) -> dict[str, Any]:
+            body = {"text": text, "clientId": client_id}
+            sent: dict[str, Any] = call(
+                a, "POST", f"/api/users/{ben}/messages", body, token=ann_token
+            )
+            return sent
+
+        first = send("first", "c-1")
+        assert bens_page.messages(5, 1) == [(first["messageId"], "first")]
+        assert bens_page.next(5, "direct")[1] == {"unread": 1, "requests": 0}
+        assert anns_other_tab.messages(5, 1) == [(first["messageId"], "first")]
+        assert send("first", "c-1")["messageId"] == first["messageId"]  # a retry
+    finally:
+        bens_page.close()
+        anns_other_tab.close()
+
+    # ben's connection drops; ann writes twice; his page reconnects with the last id it had
+    missed = [send("second", "c-2"), send("third", "c-3")]
+    back = Listener(b, ben_token, last_event_id=first["messageId"])
+    try:
+        shown = back.messages(5, 2)
+        assert shown == [(m["messageId"], m["text"]) for m in missed]
+        assert back.next(5, "direct")[1] == {"unread": 3, "requests": 0}
+        # and after catching up, new ones still come live, once
+        fourth = send("fourth", "c-4")
+        assert back.messages(5, 1) == [(fourth["messageId"], "fourth")]
+        with pytest.raises(queue.Empty):
+            while True:
+                assert back.events.get(timeout=1.5)[0] != "message"  # nothing twice
+    finally:
+        back.close()
+
+
+def test_a_stranger_sees_no_event_of_anyone_elses_conversation(
+    two_servers: tuple[str, str],
+) -> None:
+    a, b = two_servers
+    _, ann_token = account(a, "ann")
+    ben, _ = account(a, "ben")
+    _, eve_token = account(a, "eve")
+    eves_page = Listener(b, eve_token)
+    try:
+        call(
+            a,
+            "POST",
+            f"/api/users/{ben}/messages",
+            {"text": "hi", "clientId": "x"},
+            token=ann_token,
+        )
+        with pytest.raises(queue.Empty):
+            while True:
+                kind, _, _ = eves_page.events.get(timeout=2.0)
+                assert kind in ("notifications", "direct")
+    finally:
+        eves_page.close()

@@ -23,7 +23,11 @@ from instaclone.api.security import _check_csrf, _token, service
 
 JSON_LIMIT = 256 * 1024
 """Every JSON body: a caption or comment is 2,200 characters, a story 20 frame URLs."""
-UPLOAD_PATH = re.compile(r"^/api/users/([^/]+)/(?:(photos|stories)/upload|(avatar))$")
+UPLOAD_PATH = re.compile(
+    r"^/api/users/([^/]+)/(?:(photos|stories)/upload|(avatar)|(messages/photo))$"
+)
+"""Multipart uploads; the user named is the owner, except for a photo message (the
+recipient)."""
 MULTIPART_SLACK = 1024 * 1024
 """Room for the form's boundaries, headers and text fields around the files."""
 
@@ -111,7 +115,8 @@ async def refuse_upload(request: Request, path: re.Match[str] | None) -> Any:
             "sign in first",
             {"WWW-Authenticate": 'Bearer realm="instaclone"', "Connection": "close"},
         )
-    owner = unquote(path.group(1)).strip().lower() if path else who
+    sending = path is not None and path.group(4) is not None
+    owner = unquote(path.group(1)).strip().lower() if path and not sending else who
     if owner != who:
         what = "change this profile picture" if path and path.group(3) else "upload here"
         return error_response(403, "forbidden", f"only {owner} may {what}")

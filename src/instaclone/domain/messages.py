@@ -15,6 +15,8 @@ import asyncio
 import re
 from dataclasses import dataclass
 
+from ulid import ULID
+
 from instaclone.data import Page, TransactionCancelledError, TransactWrite, attr
 from instaclone.domain.base import ServiceBase
 from instaclone.domain.errors import (
@@ -38,10 +40,21 @@ PREVIEW = 80
 FOLDERS = ("inbox", "requests")
 _CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 ATTEMPTS = 5
+CATCH_UP = 100
+CLOCK_MARGIN_MS = 5000
 
 
 def conversation_id(a: str, b: str) -> str:
     return ":".join(sorted((a, b)))
+
+
+def _floor(message_id: str) -> str:
+    """The smallest id of a moment a few seconds before ``message_id`` was made."""
+    try:
+        at = ULID.from_str(message_id).milliseconds
+    except ValueError:
+        raise InvalidInputError(f"invalid message id {message_id!r}") from None
+    return str(ULID.from_timestamp(max(at - CLOCK_MARGIN_MS, 0) / 1000))[:10] + "0" * 16
 
 
 class ConversationNotFoundError(NotFoundError):
@@ -165,9 +178,13 @@ class MessageOps(ServiceBase):
             .add(self.users.check(attr("username").exists(), username=recipient), label="user")
         )
         if folder == "inbox":  # the total counts the inbox; requests count once each
-            transaction.add(counters.update(username=recipient).upsert().add("unread", 1))
+            transaction.add(
+                counters.update(username=recipient).upsert().add("unread", 1).add("version", 1)
+            )
         elif theirs is None:
-            transaction.add(counters.update(username=recipient).upsert().add("requests", 1))
+            transaction.add(
+                counters.update(username=recipient).upsert().add("requests", 1).add("version", 1)
+            )
         try:
             await transaction.execute()
         except TransactionCancelledError as cancelled:
@@ -212,9 +229,8 @@ class MessageOps(ServiceBase):
         return await query.descending().limit(self.limit(limit)).after(cursor).execute()
 
     async def direct_unread(self, username: str) -> DirectCounter:
-        found = (
-            await self.table.entity(DirectCounter).get(username=self.username(username)).execute()
-        )
+        counters = self.table.entity(DirectCounter)
+        found = await counters.get(username=self.username(username)).consistent().execute()
         return found or DirectCounter(username=username)
 
     async def _entry(self, username: str, conversation: str) -> InboxEntry:
@@ -247,6 +263,7 @@ class MessageOps(ServiceBase):
                     .update(username=username)
                     .upsert()
                     .add("unread", -entry.unread)
+                    .add("version", 1)
                 )
             if await self._done(transaction):
                 return
@@ -274,6 +291,7 @@ class MessageOps(ServiceBase):
                     .upsert()
                     .add("requests", -1)
                     .add("unread", entry.unread)
+                    .add("version", 1)
                 )
             )
             if await self._done(transaction):
@@ -299,11 +317,52 @@ class MessageOps(ServiceBase):
                     .update(username=username)
                     .upsert()
                     .add("requests", -1)
+                    .add("version", 1)
                 )
             )
             if await self._done(transaction):
                 return
         raise ContentionError("declining a request: too many concurrent changes")
+
+    async def messages_since(
+        self, username: str, after: str, limit: int = CATCH_UP
+    ) -> tuple[list[Message], bool]:
+        """Messages to or from ``username`` sent after the message ``after``, oldest first:
+        what a page missed while its connection was down. Message ids come from several
+        processes' clocks, so this reads from a few seconds before ``after`` (the page drops
+        what it has). ``False`` as the second value when there were more than ``limit``:
+        the page should reload its lists instead. One Query per folder, then one per
+        conversation that moved."""
+        username = self.username(username)
+        floor = _floor(after)
+        index = self.table.entity(InboxEntry)
+        folders = await asyncio.gather(
+            *(
+                index.query_index("gsi1", username=username, folder=folder)
+                .sort_gt(last_message_id=floor)
+                .descending()
+                .limit(limit + 1)
+                .execute()
+                for folder in FOLDERS
+            )
+        )
+        moved = [entry for page in folders for entry in page.items]
+        complete = len(moved) <= limit and not any(page.cursor for page in folders)
+        pages = await asyncio.gather(
+            *(
+                self.table.entity(Message)
+                .query(conversation_id=entry.conversation_id)
+                .sort_gt(message_id=floor)
+                .limit(limit + 1)
+                .execute()
+                for entry in moved[:limit]
+            )
+        )
+        found = sorted(
+            (message for page in pages for message in page.items), key=lambda m: m.message_id
+        )
+        complete = complete and len(found) <= limit and not any(page.cursor for page in pages)
+        return found[:limit], complete
 
     @staticmethod
     async def _done(transaction: TransactWrite) -> bool:

@@ -372,6 +372,8 @@ class NotificationCounter(Entity):
     username: str
     unread: int = 0
     read_until: int = 0
+    version: int = 0
+    """Moves by one with every change: a live page keeps the newest state it was sent."""
 
 
 class Message(Entity):
@@ -431,6 +433,8 @@ class DirectCounter(Entity):
     username: str
     unread: int = 0
     requests: int = 0
+    version: int = 0
+    """Moves by one with every change: a live page keeps the newest state it was sent."""
 
 
 ENTITIES: tuple[type[Entity], ...] = (

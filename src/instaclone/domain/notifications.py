@@ -207,6 +207,7 @@ class NotificationOps(ServiceBase):
         if at_ms > read_until:
             still_unread = attr("read_until").not_exists() | (attr("read_until") < at_ms)
             update = counters.update(username=recipient).upsert().add("unread", delta)
+            update.add("version", 1)
             if delta < 0:
                 update.condition(still_unread & (attr("unread") >= 1))
             else:
@@ -271,9 +272,13 @@ class NotificationOps(ServiceBase):
 
     async def unread_notifications(self, username: str) -> int:
         """The badge: one GetItem."""
+        return max((await self.notification_counter(username)).unread, 0)
+
+    async def notification_counter(self, username: str) -> NotificationCounter:
+        """The badge with its version (what a live page starts from)."""
         _, _, counters = self._notif_entities()
-        counter = await counters.get(username=self.username(username)).execute()
-        return max(counter.unread, 0) if counter else 0
+        counter = await counters.get(username=self.username(username)).consistent().execute()
+        return counter or NotificationCounter(username=username)
 
     async def mark_notifications_read(self, username: str) -> None:
         """Everything until now is read: the badge goes to 0."""
@@ -284,6 +289,7 @@ class NotificationOps(ServiceBase):
             .upsert()
             .set("unread", 0)
             .set("read_until", now)
+            .add("version", 1)
             .execute()
         )
 

@@ -14,6 +14,7 @@ import itertools
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from instaclone.data import Table
@@ -29,23 +30,56 @@ class LiveEvent:
     kind: str
     data: dict[str, Any]
     id: str = ""
+    version: int = 0
+    """A counter's version: the stream can bring a change a page has already seen newer
+    than (it read the counter when it connected), and the older one is dropped."""
 
     def encode(self) -> bytes:
         lines = [f"event: {self.kind}"]
         if self.id:
             lines.append(f"id: {self.id}")
-        lines.append("data: " + json.dumps(self.data, separators=(",", ":")))
+        lines.append("data: " + json.dumps(self.data, separators=(",", ":"), default=_plain))
         return ("\n".join(lines) + "\n\n").encode()
 
 
-def events_for(change: Change) -> list[tuple[str, LiveEvent]]:
-    """(username, event) for each listener a change concerns."""
+def _plain(value: Any) -> Any:
+    """Stream images hold numbers as Decimal and sets as set."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, set | frozenset):
+        return sorted(value)
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def events_for(change: Change, hidden: frozenset[str] = frozenset()) -> list[tuple[str, LiveEvent]]:
+    """(username, event) for each listener a change concerns; ``hidden`` are the table's
+    own attributes (keys, type), left out of what a page is sent."""
     kind, old, new = change
     if kind == "NotificationCounter" and new is not None:
         unread = max(int(new.get("unread", 0)), 0)
         if old is None or int(old.get("unread", 0)) != unread:
-            return [(str(new["username"]), LiveEvent("notifications", {"unread": unread}))]
+            event = LiveEvent("notifications", {"unread": unread}, version=_version(new))
+            return [(str(new["username"]), event)]
+    if kind == "DirectCounter" and new is not None:
+        counts = {field: max(int(new.get(field, 0)), 0) for field in ("unread", "requests")}
+        if old is None or any(int(old.get(f, 0)) != n for f, n in counts.items()):
+            return [(str(new["username"]), LiveEvent("direct", counts, version=_version(new)))]
+    if kind == "Message" and new is not None and old is None:
+        return [
+            (person, message_event(new, hidden)) for person in str(new["conversationId"]).split(":")
+        ]
     return []
+
+
+def _version(image: dict[str, Any]) -> int:
+    return int(image.get("version", 0))
+
+
+def message_event(message: dict[str, Any], hidden: frozenset[str] = frozenset()) -> LiveEvent:
+    """A message as the API shows it; its id is the event's, so a page that reconnects
+    says which it saw last (``Last-Event-ID``) and is sent what came after."""
+    shown = {name: value for name, value in message.items() if name not in hidden}
+    return LiveEvent("message", shown, id=str(message["messageId"]))
 
 
 class _Listener:
@@ -80,7 +114,7 @@ class LiveHub:
 
     async def deliver(self, changes: list[Change]) -> None:
         for change in changes:
-            for username, event in events_for(change):
+            for username, event in events_for(change, self.table.schema.internal_attributes):
                 for listener in list(self._listeners.get(username, {}).values()):
                     listener.put(event)
 

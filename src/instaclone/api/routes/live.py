@@ -4,16 +4,26 @@ stream (so with several API processes, every one hears every change)."""
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Header, Query, Request
 from starlette.responses import StreamingResponse
 
 from instaclone.api.routes.params import Me, Service
+from instaclone.api.schemas import dump
 from instaclone.live import LiveEvent, LiveHub
+from instaclone.live.hub import message_event
 
 router = APIRouter(tags=["activity"])
 KEEP_ALIVE = 15.0
+_ULID = re.compile(r"[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{26}")
+
+
+def _message_id(header: str | None) -> str | None:
+    """Only a message's id is ever an event id; anything else is ignored."""
+    return header if header and _ULID.fullmatch(header) else None
 
 
 def live_hub(request: Request) -> LiveHub:
@@ -29,18 +39,56 @@ def live_hub(request: Request) -> LiveHub:
     response_class=StreamingResponse,
     responses={200: {"content": {"text/event-stream": {}}, "description": "an event stream"}},
 )
-async def events(request: Request, app: Service, me: Me) -> StreamingResponse:
-    """Server-sent events for you: ``notifications`` with your unread count, first as it is
-    now and then whenever it changes. Every event carries the whole state it reports, so a
-    page that reconnects (EventSource does so by itself) is right again at once."""
+async def events(
+    request: Request,
+    app: Service,
+    me: Me,
+    after: Annotated[
+        str | None,
+        Query(
+            pattern=r"^[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{26}$",
+            description="the last message id this page has; the same as the Last-Event-ID "
+            "header that EventSource sends by itself when it reconnects",
+        ),
+    ] = None,
+    last_event_id: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> StreamingResponse:
+    """Server-sent events for you, as they happen:
+
+    - ``notifications``: your unread notification count, first as it is now and then
+      whenever it changes;
+    - ``direct``: your unread messages and waiting requests, likewise;
+    - ``message``: a message sent to you or by you (from another tab or device), with the
+      message's id as the event id;
+    - ``resync``: you were away too long to be sent all you missed; reload your lists.
+
+    A page that reconnects (EventSource does so by itself, sending ``Last-Event-ID``) is
+    sent the messages it missed first, so none is lost; the counts carry the whole state
+    they report, so they are right again at once."""
     hub = live_hub(request)
+    resume = after or _message_id(last_event_id)
 
     async def stream() -> AsyncIterator[bytes]:
-        # Subscribed before the count is read: a change in between is heard, not lost.
+        # Subscribed before anything is read: a change in between is heard, not lost.
         async with hub.subscribe(me) as queue:
             yield b"retry: 2000\n\n"
-            unread = await app.unread_notifications(me)
-            yield LiveEvent("notifications", {"unread": unread}).encode()
+            notifications, direct = await asyncio.gather(
+                app.notification_counter(me), app.direct_unread(me)
+            )
+            yield LiveEvent("notifications", {"unread": max(notifications.unread, 0)}).encode()
+            counts = {"unread": max(direct.unread, 0), "requests": max(direct.requests, 0)}
+            yield LiveEvent("direct", counts).encode()
+            versions = {"notifications": notifications.version, "direct": direct.version}
+            sent: set[str] = set()
+            if resume:
+                missed, complete = await app.messages_since(me, resume)
+                for message in missed:
+                    if message.message_id == resume:
+                        continue  # the page has it: it said so
+                    sent.add(message.message_id)
+                    yield message_event(dump(message)).encode()
+                if not complete:
+                    yield LiveEvent("resync", {}).encode()
             while True:
                 try:
                     event = await asyncio.wait_for(queue.get(), KEEP_ALIVE)
@@ -49,6 +97,12 @@ async def events(request: Request, app: Service, me: Me) -> StreamingResponse:
                     continue
                 if event is None:  # the hub is closing, or this person has too many open
                     return
+                if event.id and event.id in sent:
+                    continue  # sent already while catching up
+                if event.kind in versions:
+                    if event.version <= versions[event.kind]:
+                        continue  # older than what the page was sent
+                    versions[event.kind] = event.version
                 yield event.encode()
 
     return StreamingResponse(

@@ -5,15 +5,20 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from pydantic import Field
 from starlette.responses import Response
 
 from instaclone.api.routes.params import Cursor, Limit, Me, Service, Target
+from instaclone.api.routes.photos import media
 from instaclone.api.schemas import Body, PageOut, json
+from instaclone.api.uploads import read_upload
+from instaclone.data import new_ulid
+from instaclone.domain.messages import SentPhoto
 from instaclone.domain.models import InboxEntry, Message
 
 router = APIRouter(tags=["messages"])
+CLIENT_ID = r"^[A-Za-z0-9_-]{1,64}$"
 
 ConversationId = Annotated[
     str,
@@ -28,7 +33,7 @@ ConversationId = Annotated[
 class MessageIn(Body):
     text: str = Field(min_length=1, max_length=1000)
     client_id: str = Field(
-        pattern=r"^[A-Za-z0-9_-]{1,64}$",
+        pattern=CLIENT_ID,
         description="your name for this message: sending again with it (after a timeout, "
         "say) answers the same message instead of sending another",
     )
@@ -64,6 +69,38 @@ async def direct_unread(app: Service, me: Me) -> Response:
 async def send(username: Target, body: MessageIn, app: Service, me: Me) -> Response:
     """Send ``username`` a message (it starts a conversation if there is none)."""
     return json(await app.send_message(me, username, body.text, body.client_id), 201)
+
+
+@router.post("/api/users/{username}/messages/photo", status_code=201, response_model=Message)
+async def send_photo(
+    username: Target,
+    request: Request,
+    app: Service,
+    me: Me,
+    file: Annotated[UploadFile, File(description="JPEG, PNG or WebP")],
+    client_id: Annotated[str, Form(alias="clientId", pattern=CLIENT_ID)],
+    text: Annotated[str | None, Form(max_length=1000)] = None,
+) -> Response:
+    """Send a photo (and optionally text): checked and rendered like a post's (1080 and
+    320 px, EXIF removed). Retrying with the same ``client_id`` answers the first message;
+    the retry's own files are not kept."""
+    data = await read_upload(file, request.app.state.max_upload)
+    renditions = await request.app.state.renderer.render(data)
+    store = media(request)
+    base = f"messages/{me}/{new_ulid()}"
+    keys = [f"{base}.jpg", f"{base}_320.jpg"]
+    try:
+        url = await store.put(keys[0], renditions.large, renditions.content_type)
+        thumb = await store.put(keys[1], renditions.small, renditions.content_type)
+        message = await app.send_message(
+            me, username, text, client_id, photo=SentPhoto(url, thumb, keys)
+        )
+    except Exception:
+        await store.delete(keys)  # nothing left behind
+        raise
+    if message.media_keys != keys:  # a retry: the first send's files are the ones shown
+        await store.delete(keys)
+    return json(message, 201)
 
 
 @router.get("/api/conversations/{conversation}/messages", response_model=PageOut[Message])
