@@ -23,6 +23,7 @@ async def test_send_list_read_and_only_the_two(api: Api) -> None:
     first = await api.client.post(f"/api/users/{ben}/messages", json=body, headers=bearer(ta))
     again = await api.client.post(f"/api/users/{ben}/messages", json=body, headers=bearer(ta))
     assert first.status_code == 201 and first.json()["messageId"] == again.json()["messageId"]
+    assert first.json()["createdAt"] and first.json()["createdAt"] == again.json()["createdAt"]
     cid = ":".join(sorted((ann, ben)))
     requests = await api.client.get("/api/me/conversations?folder=requests", headers=bearer(tb))
     assert [(c["other"], c["unread"]) for c in requests.json()["items"]] == [(ann, 1)]

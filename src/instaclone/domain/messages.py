@@ -157,9 +157,10 @@ class MessageOps(ServiceBase):
         for field, value in last.items():
             mine_update.set(field, value)
             theirs_update.set(field, value)
+        create = self.table.entity(Message).create(message)
         transaction = (
             self.table.transaction()
-            .add(self.table.entity(Message).create(message), label="message")
+            .add(create, label="message")
             .add(
                 self.table.entity(MessageReceipt)
                 .put(
@@ -194,7 +195,7 @@ class MessageOps(ServiceBase):
             if failed or cancelled.conflict:
                 return None  # a retry, or the other side changed the conversation: again
             raise
-        return message
+        return create.result()  # (with its timestamps)
 
     async def _message(self, cid: str, message_id: str) -> Message:
         found = (
@@ -244,6 +245,10 @@ class MessageOps(ServiceBase):
         if entry is None:
             raise ConversationNotFoundError(conversation)
         return entry
+
+    async def get_conversation(self, username: str, conversation: str) -> InboxEntry:
+        """Your entry for a conversation (its folder, unread count, last message)."""
+        return await self._entry(self.username(username), conversation)
 
     async def mark_conversation_read(self, username: str, conversation: str) -> None:
         username = self.username(username)

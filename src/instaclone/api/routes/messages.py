@@ -15,7 +15,7 @@ from instaclone.api.schemas import Body, PageOut, json
 from instaclone.api.uploads import read_upload
 from instaclone.data import new_ulid
 from instaclone.domain.messages import SentPhoto
-from instaclone.domain.models import InboxEntry, Message
+from instaclone.domain.models import InboxEntry, Message, User
 
 router = APIRouter(tags=["messages"])
 CLIENT_ID = r"^[A-Za-z0-9_-]{1,64}$"
@@ -46,7 +46,12 @@ class DirectUnread(Body):
     """Conversations waiting in Requests."""
 
 
-@router.get("/api/me/conversations", response_model=PageOut[InboxEntry])
+class ConversationsOut(PageOut[InboxEntry]):
+    users: list[User]
+    """The other participants' profiles (name, picture), for those who still exist."""
+
+
+@router.get("/api/me/conversations", response_model=ConversationsOut)
 async def conversations(
     app: Service,
     me: Me,
@@ -55,8 +60,17 @@ async def conversations(
     cursor: Cursor = None,
 ) -> Response:
     """Your conversations, the last message first, each with its preview and unread count;
-    ``requests`` holds those started by people you do not follow."""
-    return json(await app.get_conversations(me, folder, limit, cursor))
+    ``requests`` holds those started by people you do not follow. One Query, then one
+    BatchGetItem of the people."""
+    page = await app.get_conversations(me, folder, limit, cursor)
+    users = await app.users_in_order(sorted({entry.other for entry in page.items}))
+    return json(ConversationsOut(items=page.items, cursor=page.cursor, users=users))
+
+
+@router.get("/api/conversations/{conversation}", response_model=InboxEntry)
+async def conversation(conversation: ConversationId, app: Service, me: Me) -> Response:
+    """Your side of a conversation: its folder, your unread count, the last message."""
+    return json(await app.get_conversation(me, conversation))
 
 
 @router.get("/api/me/direct/unread", response_model=DirectUnread)

@@ -27,6 +27,18 @@ onLive("notifications", (data) => {
   if (a) a.setAttribute("aria-label", activityLabel());
 });
 
+// The paper plane with unread messages and waiting requests, likewise.
+let direct = 0;
+const directBadge = h("span", { class: "badge", hidden: true });
+const directLabel = () => (direct ? `Messages, ${direct} new` : "Messages");
+onLive("direct", (counts) => {
+  direct = counts.unread + counts.requests;
+  directBadge.textContent = direct > 99 ? "99+" : String(direct);
+  directBadge.hidden = !direct;
+  const a = directBadge.closest("a");
+  if (a) a.setAttribute("aria-label", directLabel());
+});
+
 function renderNav() {
   const me = session.me;
   if (me) {
@@ -36,6 +48,7 @@ function renderNav() {
       link("/explore", {}, "Explore"),
       link("/upload", {}, "New post"),
       activityLink(),
+      link("/direct", { class: "activity-link direct-link", "aria-label": directLabel() }, h("span", { "aria-hidden": "true" }, "✉"), directBadge),
       link(`/u/${enc(me.username)}`, { "aria-label": "Your profile", class: "me" }, avatar(me), h("span", { class: "nav-name" }, `@${me.username}`)),
       h("button", { class: "link logout", type: "button", onclick: logOut }, "Log out"),
     );

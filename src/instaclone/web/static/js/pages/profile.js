@@ -70,7 +70,7 @@ export async function render(view, username, tab = "posts") {
         ),
         user.bio ? h("p", { class: "bio" }, richText(user.bio, user.mentions)) : null,
         user.website ? h("p", {}, website(user.website)) : null,
-        follow,
+        h("div", { class: "row" }, follow, session.me && !mine ? link(`/direct/t/${enc(user.username)}`, { class: "button" }, "Message") : null),
         mine ? link("/settings", { class: "button" }, "Edit profile") : null,
       ),
     ),

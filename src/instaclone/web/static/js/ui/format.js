@@ -8,3 +8,12 @@ export function ago(iso) {
 }
 
 export const plural = (n, one, many) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
+
+// When a ULID (a message's id) was made, as an ISO date: its first 10 characters are the
+// milliseconds, in Crockford's base 32.
+const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+export function idTime(id) {
+  let ms = 0;
+  for (const c of (id || "").slice(0, 10).toUpperCase()) ms = ms * 32 + Math.max(CROCKFORD.indexOf(c), 0);
+  return ms ? new Date(ms).toISOString() : "";
+}

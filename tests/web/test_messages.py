@@ -1,0 +1,126 @@
+"""Direct messages, live, in two browsers side by side: bob (a phone) likes alice's photo
+and messages her from her profile; alice (a desktop) sees both badges and the conversation
+appear without reloading, opens it, answers, and bob sees the answer arrive. Then what
+people do to a chat: a double-click on Send, a photo, a send while offline retried, a
+message from a stranger waiting in Requests until accepted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from instaclone.engine import LocalEngine
+from tests.live import live_server
+from tests.web.test_journey import Watch, check_accessibility, picture, shot
+from tests.web.test_walk import DESKTOP, IMAGE, PHONE, account, call, signed_in
+
+
+@pytest.fixture(scope="module")
+def server(engine: LocalEngine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with live_server(engine.endpoint, tmp_path_factory.mktemp("messages")) as url:
+        yield url
+
+
+def test_two_people_talk_live(browser: Browser, server: str, tmp_path: Path) -> None:
+    watch = Watch(server)
+    alice, alice_token = account(server, "alice")
+    bob, _ = account(server, "bob")
+    carol, carol_token = account(server, "carol")
+    call(server, "PUT", f"/api/users/{alice}/following/{bob}", token=alice_token)
+    photo = call(server, "POST", f"/api/users/{alice}/photos", {"url": IMAGE}, alice_token)
+    a_context, a_page = signed_in(browser, server, alice, **DESKTOP)
+    b_context, b_page = signed_in(browser, server, bob, **PHONE)
+    for context in (a_context, b_context):
+        watch.attach(context)
+    a_page.goto("/direct")
+    expect(a_page.get_by_role("heading", name="No messages yet")).to_be_visible()
+    letters = a_page.locator(".direct-link")
+    expect(letters).to_have_attribute("aria-label", "Messages")
+
+    # bob likes her photo, then writes from her profile
+    b_page.goto(f"/p/{alice}/{photo['photoId']}")
+    b_page.get_by_role("button", name="Like", exact=True).click()
+    expect(a_page.locator(".activity-link:not(.direct-link) .badge")).to_have_text("1")
+    b_page.goto(f"/u/{alice}")
+    b_page.get_by_role("link", name="Message", exact=True).click()
+    box = b_page.get_by_label(f"Message {alice}")
+    box.fill("hi alice")
+    box.press("Enter")
+    expect(b_page.locator(".messages li.mine .bubble")).to_have_text(["hi alice"])
+
+    # alice: the badge and the conversation come without a reload
+    expect(letters.locator(".badge")).to_have_text("1")
+    expect(letters).to_have_attribute("aria-label", "Messages, 1 new")
+    row = a_page.get_by_label("Conversations").locator("li")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("hi alice")
+    shot(a_page, "m1-inbox-desktop")
+    row.get_by_role("link").click()
+    expect(a_page.locator(".messages li.theirs .bubble")).to_have_text(["hi alice"])
+    expect(letters.locator(".badge")).to_be_hidden()  # read once opened
+    answer = a_page.get_by_label(f"Message {bob}")
+    answer.fill("hey bob\nhow are you?")
+    a_page.get_by_role("button", name="Send").click()
+    expect(b_page.locator(".messages li.theirs .bubble")).to_have_text(["hey bob\nhow are you?"])
+
+    # a double-click sends one message
+    box.fill("twice?")
+    b_page.get_by_role("button", name="Send").dblclick()
+    expect(a_page.locator(".messages li.theirs .bubble")).to_have_text(["hi alice", "twice?"])
+    # a photo, with the phone's file picker
+    b_page.locator("input[type=file]").set_input_files(
+        str(picture(tmp_path / "p.png", ("#e91e63", "#3f51b5")))
+    )
+    b_page.get_by_role("button", name="Send").click()
+    expect(a_page.locator(".messages li.theirs img")).to_have_count(1)
+    expect(b_page.locator(".messages li.mine img")).to_have_count(1)
+
+    # offline: it says so, keeps the text, and a retry sends it once
+    b_context.set_offline(True)
+    box.fill("are you there?")
+    box.press("Enter")
+    failed = b_page.locator(".messages li.failed")
+    expect(failed).to_contain_text("Not sent")
+    b_context.set_offline(False)
+    failed.get_by_role("button", name="Try again").click()
+    expect(b_page.locator(".messages li.failed")).to_have_count(0)
+    expect(a_page.locator(".messages li.theirs")).to_have_count(4)
+    expect(a_page.locator(".messages li.theirs .bubble").last).to_have_text("are you there?")
+    expect(letters.locator(".badge")).to_be_hidden()  # all read, in the open conversation
+    expect(b_page.locator(".messages li.mine .when").first).to_have_text("just now")
+    shot(a_page, "m2-thread-desktop")
+    shot(b_page, "m3-thread-phone")
+    check_accessibility(a_page)
+
+    # a stranger's message waits in Requests; accepting moves it to the inbox
+    call(
+        server,
+        "POST",
+        f"/api/users/{alice}/messages",
+        {"text": "remember me?", "clientId": "c1"},
+        carol_token,
+    )
+    expect(letters.locator(".badge")).to_have_text("1")
+    a_page.get_by_role("link", name="Back to messages").click()
+    expect(a_page.get_by_role("link", name="Requests (1)")).to_be_visible()
+    a_page.get_by_role("link", name="Requests (1)").click()
+    a_page.get_by_label("Message requests").get_by_role("link").click()
+    banner = a_page.get_by_role("region", name="Message request")
+    expect(banner).to_contain_text("wants to send you a message")
+    shot(a_page, "m4-request-desktop")
+    banner.get_by_role("button", name="Accept").click()
+    expect(banner).to_be_hidden()
+    a_page.get_by_role("link", name="Back to messages").click()
+    expect(a_page.get_by_label("Conversations").locator("li")).to_have_count(2)
+    expect(letters.locator(".badge")).to_be_hidden()
+    b_page.goto("/direct")
+    expect(b_page.get_by_label("Conversations").locator("li")).to_contain_text(
+        "You: are you there?"
+    )
+    shot(b_page, "m5-inbox-phone")
+    assert watch.alerts == [] and watch.foreign == []
+    a_context.close()
+    b_context.close()
