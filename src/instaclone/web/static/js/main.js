@@ -48,7 +48,7 @@ function renderNav() {
       link("/explore", {}, "Explore"),
       link("/upload", {}, "New post"),
       activityLink(),
-      link("/direct", { class: "activity-link direct-link", "aria-label": directLabel() }, h("span", { "aria-hidden": "true" }, "✉"), directBadge),
+      link("/direct", { class: "direct-link", "aria-label": directLabel() }, h("span", { "aria-hidden": "true" }, "✉"), directBadge),
       link(`/u/${enc(me.username)}`, { "aria-label": "Your profile", class: "me" }, avatar(me), h("span", { class: "nav-name" }, `@${me.username}`)),
       h("button", { class: "link logout", type: "button", onclick: logOut }, "Log out"),
     );
