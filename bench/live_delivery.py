@@ -162,7 +162,7 @@ async def main(streams: int, likes: int, sends: int) -> None:
         await asyncio.sleep(10)
         idle_cpu = cpu_seconds(pid) - idle_start
 
-        print(f"waiting for the pipeline to settle…", flush=True)
+        print("waiting for the pipeline to settle…", flush=True)
         await asyncio.sleep(3)
         like_delays: list[float] = []
         for i in range(likes):
@@ -191,7 +191,7 @@ async def main(streams: int, likes: int, sends: int) -> None:
             sent = await client.post(f"/api/users/{name}/messages", json=body, headers=auth)
             sent.raise_for_status()
             message_id = sent.json()["messageId"]
-            arrived = await page.wait_for("message", lambda d: d["messageId"] == message_id)
+            arrived = await page.wait_for("message", lambda d, m=message_id: d["messageId"] == m)
             send_delays.append(arrived - started)
 
         # All at once: one message to every open page in the same moment.
