@@ -44,13 +44,17 @@ class Stream:
 
     async def _read(self) -> None:
         headers = {"Authorization": f"Bearer {self.token}"}
-        async with self.client.stream("GET", "/api/me/events", headers=headers) as response:
-            kind = ""
-            async for line in response.aiter_lines():
-                if line.startswith("event: "):
-                    kind = line[7:]
-                elif line.startswith("data: "):
-                    self.events.put_nowait((kind, json.loads(line[6:]), time.perf_counter()))
+        try:
+            async with self.client.stream("GET", "/api/me/events", headers=headers) as response:
+                response.raise_for_status()
+                kind = ""
+                async for line in response.aiter_lines():
+                    if line.startswith("event: "):
+                        kind = line[7:]
+                    elif line.startswith("data: "):
+                        self.events.put_nowait((kind, json.loads(line[6:]), time.perf_counter()))
+        except httpx.HTTPError as error:
+            self.events.put_nowait(("failed", str(error), time.perf_counter()))
 
     def open(self) -> None:
         self.task = asyncio.create_task(self._read())
@@ -58,6 +62,8 @@ class Stream:
     async def wait_for(self, kind: str, test: Any = lambda data: True) -> float:
         while True:
             got, data, at = await asyncio.wait_for(self.events.get(), 30)
+            if got == "failed":
+                raise RuntimeError(f"a stream failed: {data}")
             if got == kind and test(data):
                 return at
 
@@ -111,7 +117,10 @@ async def running() -> AsyncIterator[str]:
     with (
         LocalEngine(jar, access_key="tests") as engine,
         tempfile.TemporaryDirectory() as tmp,
-        live_server(engine.endpoint, Path(tmp)) as url,
+        # every stream comes from this one address: lift the per-address cap (100)
+        live_server(
+            engine.endpoint, Path(tmp), INSTACLONE_MAX_CONNECTIONS_PER_ADDRESS="10000"
+        ) as url,
     ):
         yield url
 
@@ -196,15 +205,20 @@ async def main(streams: int, likes: int, sends: int) -> None:
 
         # All at once: one message to every open page in the same moment.
         burst: list[float] = []
+        answered: list[float] = []
+        after_answer: list[float] = []
 
         async def one(name: str) -> None:
             body = {"text": "all at once", "clientId": f"burst-{name}"}
             started = time.perf_counter()
             sent = await client.post(f"/api/users/{name}/messages", json=body, headers=auth)
             sent.raise_for_status()
+            answered_at = time.perf_counter()
             message_id = sent.json()["messageId"]
             arrived = await pages[name].wait_for("message", lambda d: d["messageId"] == message_id)
             burst.append(arrived - started)
+            answered.append(answered_at - started)
+            after_answer.append(max(arrived - answered_at, 0.0))
 
         await asyncio.gather(*(one(name) for name in names))
 
@@ -220,6 +234,8 @@ async def main(streams: int, likes: int, sends: int) -> None:
         print(summary("like → notification on the stream", like_delays))
         print(summary("send → message on the stream", send_delays))
         print(summary(f"{streams} sends at once → each arrives", burst))
+        print(summary("   of which: the send's own answer", answered))
+        print(summary("   of which: answer → arrival", after_answer))
         for page in [warm, *pages.values()]:
             if page.task:
                 page.task.cancel()
