@@ -58,6 +58,10 @@ class Settings:
     """Seconds a client has to send a request's head (slow clients are cut off)."""
     celebrity_followers: int = 10_000
     """Accounts with this many followers are read by pull instead of fanned out to."""
+    metrics: bool = True
+    """Prometheus metrics at /metrics (request latency, DynamoDB calls, pipeline lag)."""
+    log_level: str = "info"
+    """JSON log lines at this level and above; ``info`` includes one line per request."""
 
     @property
     def embedded(self) -> bool:
@@ -99,6 +103,8 @@ class Settings:
             max_connections_per_address=int(e.get("INSTACLONE_MAX_CONNECTIONS_PER_ADDRESS", "100")),
             header_timeout=float(e.get("INSTACLONE_HEADER_TIMEOUT", "10")),
             celebrity_followers=int(e.get("INSTACLONE_CELEBRITY_FOLLOWERS", "10000")),
+            metrics=e.get("INSTACLONE_METRICS", "on").lower() not in {"off", "0", "false", "no"},
+            log_level=_log_level(e.get("INSTACLONE_LOG_LEVEL", "info")),
         )
 
     def secret(self) -> bytes:
@@ -139,3 +145,10 @@ def private_home(home: Path) -> Path:
 
 def _flag(value: str | None) -> bool:
     return (value or "").lower() in {"1", "true", "yes", "on"}
+
+
+def _log_level(value: str) -> str:
+    level = value.strip().lower()
+    if level not in {"debug", "info", "warning", "error"}:
+        raise ValueError(f"INSTACLONE_LOG_LEVEL is one of debug, info, warning, error: {value!r}")
+    return level

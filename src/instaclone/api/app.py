@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from instaclone import web
 from instaclone.api import docs, errors
 from instaclone.api.limits import BodyLimit
+from instaclone.api.observability import Observe, observe_dynamodb
 from instaclone.api.routes import (
     accounts,
     activity,
@@ -24,6 +25,7 @@ from instaclone.api.routes import (
     live,
     media,
     messages,
+    operations,
     photos,
     saved,
     stories,
@@ -64,12 +66,16 @@ def create_app(
         try:
             if service is not None:
                 app.state.service = service
+                if settings.metrics:
+                    observe_dynamodb(service.table.connection)
                 yield
                 return
             from instaclone.runtime import connect
 
             async with connect(settings) as connected:
                 app.state.service = connected
+                if settings.metrics:
+                    observe_dynamodb(connected.table.connection)
                 yield
         finally:
             hub = getattr(app.state, "live", None)
@@ -115,6 +121,7 @@ def create_app(
         messages,
         live,
         media,
+        operations,
     ):
         app.include_router(module.router)
     app.include_router(web.router)
@@ -127,4 +134,5 @@ def create_app(
         max_files=MAX_STORY_FRAMES,
         body_timeout=settings.body_timeout,
     )
+    app.add_middleware(Observe, metrics=settings.metrics)  # outermost: sees every answer
     return app

@@ -62,7 +62,7 @@ _DOMAIN: list[tuple[type[Exception], int, str]] = [
 ]
 
 
-def _domain_error(request: Request, exc: Exception) -> Response:
+async def _domain_error(request: Request, exc: Exception) -> Response:
     for kind, status, code in _DOMAIN:
         if isinstance(exc, kind):
             headers = {"Retry-After": "1"} if status == 503 else None
@@ -75,7 +75,7 @@ def _domain_error(request: Request, exc: Exception) -> Response:
     return error_response(500, "internal_error", "something went wrong on our side")
 
 
-def _http_error(request: Request, exc: Exception) -> Response:
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     if exc.status_code == 404 and wants_page(request):
         from instaclone.web import not_found_page
@@ -104,7 +104,7 @@ def wants_page(request: Request) -> bool:
     return not api_like and "text/html" in request.headers.get("accept", "")
 
 
-def _validation_error(request: Request, exc: Exception) -> Response:
+async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     problems: list[str] = []
     for err in exc.errors()[:5]:
@@ -113,7 +113,7 @@ def _validation_error(request: Request, exc: Exception) -> Response:
     return error_response(422, "invalid_request", "; ".join(problems) or "invalid request")
 
 
-def _api_error(request: Request, exc: Exception) -> Response:
+async def _api_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ApiError)
     return error_response(exc.status, exc.code, exc.message, exc.headers)
 

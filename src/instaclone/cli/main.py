@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import signal
-import socket
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
 
+from instaclone.cli.serve import run_fast, serve_command
 from instaclone.data import DataError
 from instaclone.domain import DomainError
 from instaclone.engine import (
@@ -141,67 +140,6 @@ def _db_create_table(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _serve(settings: Settings, port: int | None) -> None:
-    import uvicorn
-
-    from instaclone.api.app import create_app
-    from instaclone.api.server import server_options
-    from instaclone.events.worker import consumer
-
-    if port is not None:
-        settings = replace(settings, port=port)
-    if settings.docs_ui is None:
-        await asyncio.to_thread(_ensure_docs_quietly, settings)
-    async with connect(settings) as app:
-        config = uvicorn.Config(
-            create_app(settings, service=app),
-            host=settings.host,
-            port=settings.port,
-            log_level="warning",
-            access_log=False,
-            server_header=False,
-            **server_options(
-                settings.header_timeout,
-                settings.trusted_proxies,
-                settings.max_connections_per_address,
-            ),
-        )
-        server = uvicorn.Server(config)
-        print(
-            f"instaclone: serving on http://{settings.host}:{settings.port} "
-            f"(API docs at /docs); DynamoDB: {settings.endpoint or 'embedded DynamoDB Local'}; "
-            f"event pipeline: {'in this process' if settings.pipeline_in_process else 'off'}; "
-            "Ctrl-C stops",
-            flush=True,
-        )
-        stop = asyncio.Event()
-        worker = (
-            consumer(app, lease_seconds=settings.pipeline_lease_seconds)
-            if settings.pipeline_in_process
-            else None
-        )
-        pipeline = asyncio.create_task(worker.run(stop)) if worker else None
-        try:
-            await server.serve()
-        finally:
-            stop.set()
-            if pipeline is not None and worker is not None:
-                await pipeline
-                await worker.close()
-    print("instaclone: stopped", flush=True)
-
-
-def _ensure_docs_quietly(settings: Settings) -> None:
-    """The docs viewer for /docs (scripts/install fetches it; a bare `serve` in a new data
-    folder does it here). Without npm or a network, /docs says how to install it."""
-    from instaclone.api.docs import ensure_docs
-
-    try:
-        ensure_docs(settings.home)
-    except Exception as error:
-        print(f"instaclone: the API docs viewer is not installed ({error})", file=sys.stderr)
-
-
 async def _worker(settings: Settings, args: argparse.Namespace) -> int:
     from instaclone.events.worker import consumer, processor
 
@@ -239,32 +177,7 @@ async def _worker(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _worker_cmd(settings: Settings, args: argparse.Namespace) -> int:
-    return asyncio.run(_worker(settings, args))
-
-
-def _port_free(host: str, port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError:
-            return False
-    return True
-
-
-def _serve_cmd(settings: Settings, args: argparse.Namespace) -> int:
-    port = args.port if args.port is not None else settings.port
-    if not _port_free(settings.host, port):
-        from instaclone.engine.local import free_port
-
-        print(
-            f"instaclone: port {port} on {settings.host} is in use (another instaclone, or "
-            f"another program). Run `instaclone serve --port {free_port()}`, or stop the other.",
-            file=sys.stderr,
-        )
-        return 1
-    asyncio.run(_serve(settings, args.port))
-    return 0
+    return run_fast(_worker(settings, args))
 
 
 def _demo_cmd(settings: Settings, args: argparse.Namespace) -> int:
@@ -315,7 +228,16 @@ def build_parser() -> argparse.ArgumentParser:
         "serve", help="start everything (engine unless configured, table, API) and serve"
     )
     serve.add_argument("--port", type=int, help="HTTP port (default: INSTACLONE_PORT or 8000)")
-    serve.set_defaults(run=_serve_cmd)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="API processes sharing the port (default 1); the event pipeline runs in one of "
+        "them at a time",
+    )
+    serve.add_argument("--shared-port", action="store_true", help=argparse.SUPPRESS)
+    serve.set_defaults(run=serve_command)
 
     worker = sub.add_parser(
         "worker",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
@@ -71,6 +72,11 @@ def _service_error(status: int, body: bytes) -> ServiceError:
     return error
 
 
+Observer = Callable[[str, str], None]
+"""(action, outcome): outcome is ok, throttled, error (refused by the service: a failed
+condition, a bad request) or unavailable."""
+
+
 class Connection:
     """One DynamoDB endpoint with credentials; share one per process."""
 
@@ -96,12 +102,19 @@ class Connection:
         self._client: Client | None = None
         self._signer = Signer(region, self._url)
         self._target_prefix = target_prefix
+        self.observers: list[Observer] = []
+        """Told of every request sent (each attempt): metrics, without this layer knowing
+        of any metrics library."""
+
+    def _tell(self, action: str, outcome: str) -> None:
+        for observe in self.observers:
+            observe(action, outcome)
 
     def streams(self, endpoint: str | None = None) -> Connection:
         """A connection to the DynamoDB Streams API (DescribeStream, GetShardIterator,
         GetRecords) with the same credentials. AWS serves it on its own host; a local engine
         serves both APIs on one endpoint, which is the default when this connection has one."""
-        return Connection(
+        streams = Connection(
             endpoint=endpoint
             or self.endpoint
             or f"https://streams.dynamodb.{self.region}.amazonaws.com",
@@ -111,6 +124,8 @@ class Connection:
             timeout=self._timeout,
             target_prefix=STREAMS_TARGET_PREFIX,
         )
+        streams.observers = self.observers  # the same list: observers added later hear both
+        return streams
 
     @classmethod
     def with_static_key(
@@ -161,24 +176,31 @@ class Connection:
             try:
                 response = await http(HttpRequest("POST", url, headers, body))
             except RequestFailed as exc:
+                self._tell(action, "unavailable")
                 failure = EngineUnavailableError(f"DynamoDB at {where} is unreachable: {exc.inner}")
                 continue
             except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+                self._tell(action, "unavailable")
                 failure = EngineUnavailableError(f"DynamoDB at {where} is unreachable: {exc!r}")
                 continue
             if response.status == 200:
+                self._tell(action, "ok")
                 result: dict[str, Any] = orjson.loads(response.body)
                 return result
             error = _service_error(response.status, response.body)
             if error.code in _THROTTLING:
+                self._tell(action, "throttled")
                 failure = ThrottledError(f"{action} was throttled after bounded retries")
             elif response.status >= 500:
+                self._tell(action, "unavailable")
                 failure = EngineUnavailableError(
                     f"DynamoDB at {where} kept failing ({error.code}: {error.service_message})"
                 )
             elif error.code == "ExpiredTokenException" and self._credentials.invalidate():
+                self._tell(action, "error")
                 failure = error
             else:
+                self._tell(action, "error")
                 raise error
         assert failure is not None
         raise failure

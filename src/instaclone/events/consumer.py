@@ -50,6 +50,8 @@ class ConsumerStats:
     records: int = 0
     handled: int = 0
     parked: int = 0
+    lag_seconds: float = 0.0
+    """How old the last record handled was when it was handled (0 once caught up)."""
 
 
 class StreamConsumer:
@@ -236,7 +238,12 @@ class StreamConsumer:
         records: list[dict[str, Any]] = response.get("Records", [])
         following = response.get("NextShardIterator")
         meaningful = 0
+        if not records and following is not None:
+            self.stats.lag_seconds = 0.0  # nothing waiting: caught up
         if records:
+            created = records[-1].get("dynamodb", {}).get("ApproximateCreationDateTime")
+            if created is not None:
+                self.stats.lag_seconds = max(time.time() - float(created), 0.0)
             outcome = await self.processor.process(records)
             self.stats.batches += 1
             self.stats.records += len(records)

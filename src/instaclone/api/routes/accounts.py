@@ -26,13 +26,13 @@ from instaclone.api.security import (
     csrf_token,
     current_user,
     optional_user,
-    service,
+    service_dependency,
 )
 from instaclone.domain import SESSION_LIFETIME, InstagramService, InvalidCredentialsError, User
 from instaclone.domain.accounts import token_hash
 
 router = APIRouter(tags=["accounts"])
-Service = Annotated[InstagramService, Depends(service)]
+Service = Annotated[InstagramService, Depends(service_dependency)]
 
 
 def _signed_in(request: Request, token: str, user: User, status: int) -> Response:

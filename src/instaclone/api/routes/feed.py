@@ -19,8 +19,3 @@ async def feed(app: Service, me: Me, limit: Limit = 20, cursor: Cursor = None) -
     page = await app.get_user_feed(me, limit, cursor)
     items = seen(page.items, page.liked, page.saved, page.authors)
     return json({"items": items, "cursor": page.cursor})
-
-
-@router.get("/api/health", tags=["meta"])
-async def health() -> dict[str, str]:
-    return {"status": "ok"}

@@ -1,0 +1,42 @@
+"""For operators and load balancers: liveness, readiness, metrics."""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from instaclone.api.errors import ApiError
+from instaclone.api.observability import metrics_text
+from instaclone.api.routes.params import Service
+
+router = APIRouter(tags=["meta"])
+READY_WITHIN = 2.0
+
+
+@router.get("/api/health")
+async def health() -> dict[str, str]:
+    """Liveness: the process answers (nothing else is touched)."""
+    return {"status": "ok"}
+
+
+@router.get("/api/ready", responses={503: {"description": "DynamoDB does not answer"}})
+async def ready(app: Service) -> dict[str, str]:
+    """Readiness: the table answers a read within 2 seconds (one GetItem of a key that does
+    not exist, 0.5 read units on AWS), so a load balancer sends traffic only where it can
+    be served."""
+    try:
+        await asyncio.wait_for(app.table.probe(), READY_WITHIN)
+    except Exception as error:
+        raise ApiError(503, "not_ready", f"DynamoDB does not answer: {error}") from None
+    return {"status": "ready"}
+
+
+@router.get("/metrics", include_in_schema=False)
+async def metrics(request: Request) -> Response:
+    """Prometheus text format."""
+    if not request.app.state.settings.metrics:
+        raise ApiError(404, "not_found", "metrics are off (INSTACLONE_METRICS=off)")
+    body, content_type = metrics_text()
+    return Response(body, media_type=content_type)
