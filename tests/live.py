@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -20,7 +20,10 @@ _tables = itertools.count()
 
 
 @contextmanager
-def live_server(endpoint: str, home: Path, **env: str) -> Iterator[str]:
+def live_server(
+    endpoint: str, home: Path, *, args: Sequence[str] = (), **env: str
+) -> Iterator[str]:
+    """``args`` go after ``serve --port P`` (``--workers 2``, say)."""
     port = free_port()
     environment = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "INSTACLONE_"))},
@@ -38,7 +41,7 @@ def live_server(endpoint: str, home: Path, **env: str) -> Iterator[str]:
     }
     log = open(home / "server.log", "wb")  # noqa: SIM115
     proc = subprocess.Popen(
-        [sys.executable, "-m", "instaclone.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "instaclone.cli", "serve", "--port", str(port), *args],
         env=environment,
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -1,4 +1,5 @@
-"""When DynamoDB is down the API answers 503 with a clear message, and recovers by itself."""
+"""When DynamoDB is down the API answers 503 with a clear message (and readiness says so), and
+recovers by itself."""
 
 from __future__ import annotations
 
@@ -33,7 +34,13 @@ async def test_engine_outage_is_503_then_recovers(jar: Path, tmp_path: Path) -> 
             ) as client:
                 await service.create_user("juanca", "Juan")
                 assert (await client.get("/api/users/juanca")).status_code == 200
+                assert (await client.get("/api/ready")).json() == {"status": "ready"}
                 engine.stop()
+                # alive, and not ready: a load balancer sends its traffic elsewhere
+                assert (await client.get("/api/health")).status_code == 200
+                unready = await client.get("/api/ready")
+                assert unready.status_code == 503
+                assert unready.json()["error"]["code"] == "not_ready"
                 down = await client.get("/api/users/juanca")
                 assert down.status_code == 503
                 assert down.json()["error"]["code"] == "database_unavailable"
@@ -42,5 +49,6 @@ async def test_engine_outage_is_503_then_recovers(jar: Path, tmp_path: Path) -> 
                 engine.start()  # same port, same files
                 back = await client.get("/api/users/juanca")
                 assert back.status_code == 200 and back.json()["name"] == "Juan"
+                assert (await client.get("/api/ready")).status_code == 200
     finally:
         engine.stop()
