@@ -60,6 +60,10 @@ class Settings:
     """Accounts with this many followers are read by pull instead of fanned out to."""
     metrics: bool = True
     """Prometheus metrics at /metrics (request latency, DynamoDB calls, pipeline lag)."""
+    live: str = "stream"
+    """``stream``: /api/me/events stays open, fed by this process's reader of the table's
+    stream; ``poll``: it answers what is new and ends, and the page asks again in 10 s
+    (where an answer cannot stay open, as on Lambda)."""
     log_level: str = "info"
     """JSON log lines at this level and above; ``info`` includes one line per request."""
 
@@ -105,6 +109,7 @@ class Settings:
             celebrity_followers=int(e.get("INSTACLONE_CELEBRITY_FOLLOWERS", "10000")),
             metrics=e.get("INSTACLONE_METRICS", "on").lower() not in {"off", "0", "false", "no"},
             log_level=_log_level(e.get("INSTACLONE_LOG_LEVEL", "info")),
+            live="poll" if e.get("INSTACLONE_LIVE", "").lower() == "poll" else "stream",
         )
 
     def secret(self) -> bytes:

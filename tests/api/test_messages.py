@@ -117,3 +117,23 @@ async def test_a_photo_message_is_rendered_and_a_retry_keeps_one_copy(api: Api) 
     assert (await send(te, image_bytes((10, 10)), "p-4")).status_code == 201
     refused = await api.client.get(f"/api/conversations/{cid}/messages", headers=bearer(te))
     assert refused.status_code == 403
+
+
+async def test_direction_overrides_and_invisible_text_are_refused(api: Api) -> None:
+    ann, ben = (unique(n).lower() for n in ("ann", "ben"))
+    ta = await api.sign_up(ann)
+    await api.sign_up(ben)
+    api.client.cookies.clear()
+    send = f"/api/users/{ben}/messages"
+    for text in ("\u202egnp.exe", "nul\x00here", "\u200b\u200b", " \u2060 "):
+        refused = await api.client.post(
+            send, json={"text": text, "clientId": "bad"}, headers=bearer(ta)
+        )
+        assert refused.status_code == 422, text
+    fine = await api.client.post(
+        send, json={"text": "two\r\nlines\tand a tab", "clientId": "ok"}, headers=bearer(ta)
+    )
+    assert fine.status_code == 201 and fine.json()["text"] == "two\nlines\tand a tab"
+    cid = ":".join(sorted((ann, ben)))
+    page = await api.client.get(f"/api/conversations/{cid}/messages", headers=bearer(ta))
+    assert [m["clientId"] for m in page.json()["items"]] == ["ok"]  # nothing else was stored

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from ulid import ULID
 
 from instaclone.engine import LocalEngine
 from tests.helpers import unique
@@ -41,11 +42,14 @@ class Listener:
     """An open event stream, read in a thread: events as they arrive, each as
     (event, data, id) where id is the last event id the stream has given."""
 
-    def __init__(self, server: str, token: str, last_event_id: str | None = None) -> None:
+    def __init__(
+        self, server: str, token: str, last_event_id: str | None = None, after: str = ""
+    ) -> None:
         headers = {"Authorization": f"Bearer {token}"}
         if last_event_id:
             headers["Last-Event-ID"] = last_event_id
-        request = urllib.request.Request(server + "/api/me/events", headers=headers)
+        query = f"?after={after}" if after else ""
+        request = urllib.request.Request(server + "/api/me/events" + query, headers=headers)
         self.response = urllib.request.urlopen(request, timeout=30)
         assert self.response.headers["Content-Type"].startswith("text/event-stream")
         self.events: queue.Queue[tuple[str, Any, str]] = queue.Queue()
@@ -201,3 +205,46 @@ def test_a_stranger_sees_no_event_of_anyone_elses_conversation(
                 assert kind in ("notifications", "direct")
     finally:
         eves_page.close()
+
+
+def test_a_page_that_never_had_a_message_still_catches_up(
+    two_servers: tuple[str, str],
+) -> None:
+    """The page opens its line with ?after= the moment it opened: if that line drops before
+    any message came through it, the reconnect still asks for what came after."""
+    a, b = two_servers
+    _, ann_token = account(a, "ann")
+    ben, ben_token = account(a, "ben")
+    before = str(ULID())  # what the page says when it opens its line
+    opened = Listener(b, ben_token, after=before)
+    try:
+        assert opened.next(5, "direct")[1] == {"unread": 0, "requests": 0}
+    finally:
+        opened.close()  # dropped before any message came through
+    sent = call(
+        a, "POST", f"/api/users/{ben}/messages", {"text": "while away", "clientId": "w"}, ann_token
+    )
+    back = Listener(b, ben_token, after=before)
+    try:
+        assert back.messages(5, 1) == [(sent["messageId"], "while away")]
+    finally:
+        back.close()
+
+
+def test_a_forged_resume_point_is_refused_or_ignored(two_servers: tuple[str, str]) -> None:
+    a, _ = two_servers
+    _, token = account(a, "eve")
+    for query in ("?after=8ZZZZZZZZZZZZZZZZZZZZZZZZZ", "?after=not-an-id"):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(
+                urllib.request.Request(
+                    a + "/api/me/events" + query, headers={"Authorization": f"Bearer {token}"}
+                ),
+                timeout=5,
+            )
+        assert refused.value.code == 422
+    ignored = Listener(a, token, last_event_id="8ZZZZZZZZZZZZZZZZZZZZZZZZZ")  # just not resumed
+    try:
+        assert ignored.next(5, "direct")[1] == {"unread": 0, "requests": 0}
+    finally:
+        ignored.close()

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Request, expect
 
 from instaclone.engine import LocalEngine
 from tests.live import live_server
@@ -124,3 +124,39 @@ def test_two_people_talk_live(browser: Browser, server: str, tmp_path: Path) -> 
     assert watch.alerts == [] and watch.foreign == []
     a_context.close()
     b_context.close()
+
+
+def test_many_tabs_share_one_live_line(browser: Browser, server: str) -> None:
+    """A browser allows 6 connections to a site: with a line per tab, the 7th tab would not
+    load. One tab holds the line and passes events on; when it closes, another takes over."""
+    dan, _ = account(server, "dan")
+    _, eve_token = account(server, "eve")
+    context, first = signed_in(browser, server, dan, **DESKTOP)
+    lines: list[str] = []
+
+    def seen(request: Request) -> None:
+        if "/api/me/events" in request.url:
+            lines.append(request.url)
+
+    context.on("request", seen)
+    first.goto("/direct")
+    tabs = [first]
+    for _ in range(7):
+        tab = context.new_page()
+        tab.goto("/direct")
+        expect(tab.get_by_role("heading", name="Messages")).to_be_visible()
+        tabs.append(tab)
+    assert len(lines) == 1  # the first tab's line; seven more tabs opened none
+    first.close()  # the tab holding the line goes: another opens it
+    for _ in range(100):
+        if len(lines) == 2:
+            break
+        tabs[1].wait_for_timeout(100)
+    assert len(lines) == 2
+    call(
+        server, "POST", f"/api/users/{dan}/messages", {"text": "hi dan", "clientId": "t"}, eve_token
+    )
+    for tab in tabs[1:]:
+        expect(tab.locator(".direct-link .badge")).to_have_text("1")
+        expect(tab.get_by_role("link", name="Requests (1)")).to_be_visible()
+    context.close()

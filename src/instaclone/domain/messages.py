@@ -34,6 +34,7 @@ from instaclone.domain.models import (
     MessageReceipt,
 )
 from instaclone.domain.photos import check_media_keys, check_url
+from instaclone.domain.text import plain_text, visible
 
 MAX_MESSAGE = 1000
 PREVIEW = 80
@@ -97,9 +98,12 @@ class MessageOps(ServiceBase):
             raise InvalidInputError("a message goes to someone else")
         if not isinstance(client_id, str) or not _CLIENT_ID.fullmatch(client_id):
             raise InvalidInputError("client_id is 1 to 64 characters among A-Z a-z 0-9 _ -")
-        body = text.strip() if isinstance(text, str) else None
+        body = text.replace("\r\n", "\n").strip() if isinstance(text, str) else None
         if body is not None and len(body) > MAX_MESSAGE:
             raise InvalidInputError(f"a message is at most {MAX_MESSAGE} characters")
+        if body:
+            plain_text(body, "a message", newlines=True)
+            body = body if visible(body) else None
         if not body and photo is None:
             raise InvalidInputError("a message needs text or a photo")
         cid = conversation_id(sender, recipient)

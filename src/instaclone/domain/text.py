@@ -115,3 +115,25 @@ def search_terms(username: str, name: str) -> list[str]:
     for word in words(username) + words(name):
         terms.setdefault(word, None)
     return list(terms)[:12]
+
+
+_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+
+
+def plain_text(value: str, what: str, *, newlines: bool = False) -> str:
+    """``value`` unchanged, or InvalidInputError if it holds a control character or one that
+    changes the direction of what follows (U+202E makes "gnp.exe" show as "exe.png", and
+    spills past its own text into whatever the page shows after it)."""
+    for c in value:
+        if c in _BIDI_CONTROLS or (
+            unicodedata.category(c) in ("Cc", "Cs", "Co", "Cn") and not (newlines and c in "\n\t")
+        ):
+            raise InvalidInputError(
+                f"{what} may not contain control or direction-changing characters ({c!r})"
+            )
+    return value
+
+
+def visible(value: str) -> bool:
+    """Whether anything in it shows (not only spaces and invisible format characters)."""
+    return any(not c.isspace() and unicodedata.category(c) != "Cf" for c in value)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -12,6 +11,7 @@ from instaclone.domain.base import ServiceBase
 from instaclone.domain.errors import InvalidInputError, UsernameTakenError, UserNotFoundError
 from instaclone.domain.models import User
 from instaclone.domain.photos import check_url
+from instaclone.domain.text import plain_text
 from instaclone.domain.usernames import new_username
 
 MAX_NAME = 100
@@ -22,24 +22,10 @@ EDITABLE = frozenset({"name", "bio", "website"})
 
 # Characters that change how text around them is shown (right-to-left overrides can make
 # "evil.com" read as "moc.live"), control characters and unassigned ones: never in a name.
-_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
-
-
-def _plain(value: str, what: str, *, newlines: bool = False) -> str:
-    for c in value:
-        if c in _BIDI_CONTROLS or (
-            unicodedata.category(c) in ("Cc", "Cs", "Co", "Cn") and not (newlines and c == "\n")
-        ):
-            raise InvalidInputError(
-                f"{what} may not contain control or direction-changing characters ({c!r})"
-            )
-    return value
-
-
 def _name(value: Any) -> str:
     if not isinstance(value, str) or not value.strip() or len(value.strip()) > MAX_NAME:
         raise InvalidInputError(f"a name is 1 to {MAX_NAME} characters")
-    return _plain(value.strip(), "a name")
+    return plain_text(value.strip(), "a name")
 
 
 def _bio(value: Any) -> str | None:
@@ -48,7 +34,7 @@ def _bio(value: Any) -> str | None:
     value = value.strip()
     if len(value) > MAX_BIO:
         raise InvalidInputError(f"a bio is at most {MAX_BIO} characters, not {len(value)}")
-    return _plain(value, "a bio", newlines=True) or None
+    return plain_text(value, "a bio", newlines=True) or None
 
 
 def _website(value: Any) -> str | None:
@@ -64,7 +50,7 @@ def _website(value: Any) -> str | None:
         raise InvalidInputError(f"a website is at most {MAX_WEBSITE} characters")
     if any(ord(c) < 0x21 or c in "\\<>\"'`" for c in text):
         raise InvalidInputError("a website may not contain spaces, quotes or < > \\")
-    _plain(text, "a website")
+    plain_text(text, "a website")
     try:
         parts = urlsplit(text)
         host = parts.hostname

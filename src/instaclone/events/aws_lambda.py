@@ -51,3 +51,13 @@ def handler(event: dict[str, Any], context: Any = None) -> PartialBatchResponse:
         _processor = _loop.run_until_complete(_setup())
     outcome = _loop.run_until_complete(_processor.process(event.get("Records", [])))
     return outcome.response()
+
+
+def reset() -> None:
+    """Forget the container's state (tests: another configuration, as a new container)."""
+    global _loop, _processor, _stack
+    if _stack is not None and _loop is not None:
+        _loop.run_until_complete(_stack.aclose())
+    if _loop is not None:
+        _loop.close()
+    _loop, _processor, _stack = None, None, None

@@ -10,20 +10,34 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request
 from starlette.responses import StreamingResponse
+from ulid import ULID
 
+from instaclone.api.errors import ApiError
 from instaclone.api.routes.params import Me, Service
 from instaclone.api.schemas import dump
+from instaclone.domain import InstagramService
 from instaclone.live import LiveEvent, LiveHub
 from instaclone.live.hub import message_event
 
 router = APIRouter(tags=["activity"])
 KEEP_ALIVE = 15.0
+POLL_EVERY_MS = 10_000
 _ULID = re.compile(r"[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{26}")
 
 
 def _message_id(header: str | None) -> str | None:
     """Only a message's id is ever an event id; anything else is ignored."""
-    return header if header and _ULID.fullmatch(header) else None
+    return header if header and _valid_ulid(header) else None
+
+
+def _valid_ulid(text: str) -> bool:
+    if not _ULID.fullmatch(text):
+        return False
+    try:
+        ULID.from_str(text)  # (the first character is at most 7: 48 bits of time)
+    except ValueError:
+        return False
+    return True
 
 
 def live_hub(request: Request) -> LiveHub:
@@ -65,8 +79,17 @@ async def events(
     A page that reconnects (EventSource does so by itself, sending ``Last-Event-ID``) is
     sent the messages it missed first, so none is lost; the counts carry the whole state
     they report, so they are right again at once."""
+    if after is not None and not _valid_ulid(after):
+        raise ApiError(422, "invalid_request", "after: not a message id")
+    # The header is EventSource's own, newer than the URL it reconnects to.
+    resume = _message_id(last_event_id) or after
+    if request.app.state.settings.live == "poll":
+        return StreamingResponse(
+            _snapshot(app, me, resume),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-store"},
+        )
     hub = live_hub(request)
-    resume = after or _message_id(last_event_id)
 
     async def stream() -> AsyncIterator[bytes]:
         # Subscribed before anything is read: a change in between is heard, not lost.
@@ -89,6 +112,10 @@ async def events(
                     yield message_event(dump(message)).encode()
                 if not complete:
                     yield LiveEvent("resync", {}).encode()
+            else:
+                # A resume point from the start: if this connection drops before any message
+                # came through it, the page's reconnect still asks for what came after now.
+                yield f"id: {ULID()}\n\n".encode()
             while True:
                 try:
                     event = await asyncio.wait_for(queue.get(), KEEP_ALIVE)
@@ -110,3 +137,26 @@ async def events(
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
+
+
+async def _snapshot(app: InstagramService, me: str, resume: str | None) -> AsyncIterator[bytes]:
+    """Polling: the counts as they are and the messages since ``resume``; EventSource asks
+    again after ``retry``."""
+    yield f"retry: {POLL_EVERY_MS}\n\n".encode()
+    notifications, direct = await asyncio.gather(
+        app.notification_counter(me), app.direct_unread(me)
+    )
+    yield LiveEvent("notifications", {"unread": max(notifications.unread, 0)}).encode()
+    counts = {"unread": max(direct.unread, 0), "requests": max(direct.requests, 0)}
+    yield LiveEvent("direct", counts).encode()
+    if resume:
+        missed, complete = await app.messages_since(me, resume)
+        for message in missed:
+            if message.message_id != resume:
+                yield message_event(dump(message)).encode()
+        if not complete:
+            yield LiveEvent("resync", {}).encode()
+    # The next poll resumes from now (an id-only event sets EventSource's Last-Event-ID);
+    # catching up reads from a few seconds before it, so a message written meanwhile is not
+    # missed, and the page shows each message once.
+    yield f"id: {ULID()}\n\n".encode()

@@ -39,6 +39,11 @@ export async function render(view, username) {
     view.container.append(empty("That's you", h("p", {}, "Messages go to someone else."), link("/direct", {}, "Your messages")));
     return;
   }
+  if (!/^[a-z0-9._]{1,30}$/.test(other)) {
+    view.setTitle("Not found");
+    view.container.append(empty(`No one is called @${other}`, h("p", {}, "Check the spelling."), link("/direct", {}, "Your messages")));
+    return;
+  }
   const cid = [me, other].sort().join(":");
   const [user, entry] = await Promise.all([
     api("GET", `/api/users/${enc(other)}`, undefined, { signal: view.signal }).catch((error) => {
@@ -157,8 +162,9 @@ export async function render(view, username) {
   file.addEventListener("change", () => {
     chosen.textContent = file.files.length ? file.files[0].name : "";
   });
+  const touch = window.matchMedia("(pointer: coarse)").matches; // phones: Enter is a new line
   text.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing && !touch) {
       event.preventDefault();
       form.requestSubmit();
     }
@@ -181,10 +187,12 @@ export async function render(view, username) {
   });
 
   function deliver(body, photo, id) {
-    const li = bubble({ sender: me, text: body, messageId: "" }, me);
+    const preview = photo ? URL.createObjectURL(photo) : null;
+    const li = bubble({ sender: me, text: body, messageId: "", photoUrl: preview, photoThumbUrl: preview }, me);
     li.classList.add("sending");
     const status = h("span", { class: "when muted" }, photo ? "Sending photo…" : "Sending…");
     li.querySelector(".when").replaceWith(status);
+    const done = () => preview && URL.revokeObjectURL(preview);
     sending.set(id, { li });
     list.append(li);
     toBottom();
@@ -203,12 +211,22 @@ export async function render(view, username) {
           message = await api("POST", `/api/users/${enc(other)}/messages`, { text: body, clientId: id });
         }
         place(message); // (or the live line was first: then it is in place already)
+        done();
+        if (banner) banner.remove(); // answering a request accepted it
       } catch (error) {
-        if (!sending.has(id)) return; // it arrived all the same
+        if (!sending.has(id)) return done(); // it arrived all the same
         li.classList.add("failed");
+        const remove = h("button", { type: "button", class: "link" }, "Remove");
+        remove.addEventListener("click", () => {
+          sending.delete(id);
+          li.remove();
+          done();
+        });
+        // Refused for what it is (not an image, too long): trying again cannot help.
+        const final = error.status >= 400 && error.status < 500 && ![408, 429].includes(error.status);
         const again = h("button", { type: "button", class: "link" }, "Try again");
         again.addEventListener("click", attempt, { once: true });
-        status.replaceChildren(`Not sent: ${error.message} `, again);
+        status.replaceChildren(`Not sent: ${error.message} `, final ? null : again, final ? null : " · ", remove);
       }
     };
     attempt();
@@ -228,14 +246,6 @@ export async function render(view, username) {
       form,
     ].filter(Boolean),
   );
-
-  const first = await api("GET", page(`/api/conversations/${enc(cid)}/messages`, 30, null), undefined, { signal: view.signal });
-  cursor = first.cursor;
-  older.hidden = !cursor;
-  first.items.forEach(place);
-  if (!first.items.length) list.append(h("li", { class: "hint muted" }, `Say hello to ${user.name}.`));
-  toBottom();
-  if (entry && entry.unread > 0) markRead();
 
   const arrived = (message) => {
     if (message.conversationId !== cid) return;
@@ -258,6 +268,13 @@ export async function render(view, username) {
       }
     }),
   );
+  const first = await api("GET", page(`/api/conversations/${enc(cid)}/messages`, 30, null), undefined, { signal: view.signal });
+  cursor = first.cursor;
+  older.hidden = !cursor;
+  first.items.forEach(place);
+  if (!list.children.length) list.append(h("li", { class: "hint muted" }, `Say hello to ${user.name}.`));
+  toBottom();
+  if (entry && entry.unread > 0) markRead();
   const visible = () => document.visibilityState === "visible" && owed && markRead();
   document.addEventListener("visibilitychange", visible);
   view.onCleanup(() => document.removeEventListener("visibilitychange", visible));
