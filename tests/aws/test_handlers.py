@@ -167,15 +167,19 @@ def test_sign_up_post_fan_out_and_feed_as_aws_calls_them(
         )
     )
     assert status == 201, photo
-    # Nothing fans out in the request: ben's feed is empty until the stream function runs.
-    status, feed = answer(call(http_event("GET", "/api/feed", token=made[ben])))
-    assert status == 200 and feed["items"] == []
+    # What follows a write waits for the stream function: ann is not told of ben yet.
+    status, told = answer(call(http_event("GET", "/api/me/notifications", token=made[ann])))
+    assert status == 200 and told["items"] == []
 
     event = stream_event(engine.endpoint, deployed)
     assert {r["eventName"] for r in event["Records"]} >= {"INSERT"}
     assert stream_lambda.handler(event) == {"batchItemFailures": []}
     assert stream_lambda.handler(event) == {"batchItemFailures": []}  # delivered twice: same
 
+    status, told = answer(call(http_event("GET", "/api/me/notifications", token=made[ann])))
+    assert [(n["kind"], [a["username"] for a in n["actors"]]) for n in told["items"]] == [
+        ("follow", [ben])
+    ]
     status, feed = answer(call(http_event("GET", "/api/feed", token=made[ben], query="limit=5")))
     assert status == 200
     assert [(p["photoId"], p["caption"], p["user"]["username"]) for p in feed["items"]] == [

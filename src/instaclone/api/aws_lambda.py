@@ -48,7 +48,7 @@ def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     global _loop, _adapter
     if _loop is None:
         _loop = asyncio.new_event_loop()
-        asyncio.set_event_loop(_loop)  # Mangum runs each request on the current loop
+    asyncio.set_event_loop(_loop)  # Mangum runs each request on the current loop
     if _adapter is None:
         _adapter = _loop.run_until_complete(_setup())
     return _adapter(event, context)
