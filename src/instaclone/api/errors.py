@@ -27,7 +27,7 @@ from instaclone.domain import (
     NotAllowedError,
     NotFoundError,
 )
-from instaclone.media import InvalidImageError, StorageFullError
+from instaclone.media import InvalidImageError, StorageFullError, StorageUnavailableError
 
 
 class ApiError(Exception):
@@ -59,6 +59,7 @@ _DOMAIN: list[tuple[type[Exception], int, str]] = [
     (ThrottledError, 503, "busy"),
     (EngineUnavailableError, 503, "database_unavailable"),
     (StorageFullError, 507, "storage_full"),
+    (StorageUnavailableError, 503, "storage_unavailable"),
 ]
 
 
@@ -71,6 +72,8 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
                 message = "the database is unavailable right now; try again shortly"
             if isinstance(exc, StorageFullError):
                 message = "there is no room to store this file right now; try again later"
+            if isinstance(exc, StorageUnavailableError):
+                message = "photos cannot be stored right now; try again shortly"
             return error_response(status, code, message, headers)
     return error_response(500, "internal_error", "something went wrong on our side")
 
@@ -122,7 +125,13 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    for kind in (DomainError, DataError, InvalidImageError, StorageFullError):
+    for kind in (
+        DomainError,
+        DataError,
+        InvalidImageError,
+        StorageFullError,
+        StorageUnavailableError,
+    ):
         app.add_exception_handler(kind, _domain_error)
 
 

@@ -1,7 +1,13 @@
 """Photo and story media: image checks and renditions, and where the files are stored."""
 
 from instaclone.media.images import InvalidImageError, Renditions, render, render_avatar
-from instaclone.media.store import LocalMediaStore, MediaStore, S3MediaStore, StorageFullError
+from instaclone.media.store import (
+    LocalMediaStore,
+    MediaStore,
+    S3MediaStore,
+    StorageFullError,
+    StorageUnavailableError,
+)
 
 __all__ = [
     "InvalidImageError",
@@ -10,6 +16,7 @@ __all__ = [
     "Renditions",
     "S3MediaStore",
     "StorageFullError",
+    "StorageUnavailableError",
     "render",
     "render_avatar",
 ]

@@ -16,6 +16,10 @@ class StorageFullError(OSError):
     """No room left to store a file (the disk or quota is full)."""
 
 
+class StorageUnavailableError(OSError):
+    """The media bucket failed or refused a request (unreachable, throttling, denied)."""
+
+
 def check_key(key: str) -> str:
     if not _KEY.fullmatch(key) or ".." in key or "//" in key:
         raise ValueError(f"invalid media key {key!r}")
@@ -83,7 +87,8 @@ class S3MediaStore:
         self.client = client
 
     async def put(self, key: str, data: bytes, content_type: str) -> str:
-        await asyncio.to_thread(
+        await self._call(
+            "storing",
             self.client.put_object,
             Bucket=self.bucket,
             Key=check_key(key),
@@ -95,8 +100,30 @@ class S3MediaStore:
 
     async def delete(self, keys: list[str]) -> None:
         if keys:
-            await asyncio.to_thread(
+            response = await self._call(
+                "deleting",
                 self.client.delete_objects,
                 Bucket=self.bucket,
                 Delete={"Objects": [{"Key": check_key(k)} for k in keys], "Quiet": True},
             )
+            failed = response.get("Errors") if isinstance(response, dict) else None
+            if failed:
+                raise StorageUnavailableError(
+                    f"deleting from bucket {self.bucket}: {len(failed)} file(s) were not "
+                    f"deleted ({failed[0].get('Code')})"
+                )
+
+    async def _call(self, doing: str, method: Any, **arguments: Any) -> Any:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            return await asyncio.to_thread(method, **arguments)
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code", "error")
+            raise StorageUnavailableError(
+                f"{doing} in bucket {self.bucket} was refused ({code})"
+            ) from error
+        except BotoCoreError as error:
+            raise StorageUnavailableError(
+                f"{doing} in bucket {self.bucket} failed ({error})"
+            ) from error
