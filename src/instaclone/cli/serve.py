@@ -75,8 +75,9 @@ async def serve(settings: Settings, *, shared_port: bool = False) -> None:
     if settings.docs_ui is None:
         await asyncio.to_thread(_ensure_docs_quietly, settings)
     async with connect(settings) as app:
+        api = create_app(settings, service=app)
         config = uvicorn.Config(
-            create_app(settings, service=app),
+            api,
             log_level="warning",
             access_log=False,
             server_header=False,
@@ -106,16 +107,28 @@ async def serve(settings: Settings, *, shared_port: bool = False) -> None:
         )
         pipeline = asyncio.create_task(worker.run(stop)) if worker else None
         gauges = asyncio.create_task(_copy_gauges(worker, stop, PipelineGauges()))
+        streams = asyncio.create_task(_end_streams_on_exit(server, api.state))
         try:
             await server.serve(sockets=[sock])
         finally:
             stop.set()
+            streams.cancel()
             await gauges
             if pipeline is not None and worker is not None:
                 await pipeline
                 await worker.close()
     if not shared_port:
         print("instaclone: stopped", flush=True)
+
+
+async def _end_streams_on_exit(server: Any, state: Any) -> None:
+    """Open event streams never end by themselves: once the server is told to stop, end
+    them, so that it stops at once instead of waiting out its graceful timeout."""
+    while not server.should_exit:  # noqa: ASYNC110 (uvicorn sets a flag, not an Event)
+        await asyncio.sleep(0.2)
+    hub = getattr(state, "live", None)
+    if hub is not None:
+        await hub.close()
 
 
 async def _copy_gauges(worker: Any, stop: asyncio.Event, gauges: Any) -> None:
