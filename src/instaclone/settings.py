@@ -64,6 +64,8 @@ class Settings:
     """``stream``: /api/me/events stays open, fed by this process's reader of the table's
     stream; ``poll``: it answers what is new and ends, and the page asks again in 10 s
     (where an answer cannot stay open, as on Lambda)."""
+    metrics_token: str | None = None
+    """When set, /metrics wants it as a bearer token (else: loopback and private addresses)."""
     log_level: str = "info"
     """JSON log lines at this level and above; ``info`` includes one line per request."""
 
@@ -109,6 +111,7 @@ class Settings:
             celebrity_followers=int(e.get("INSTACLONE_CELEBRITY_FOLLOWERS", "10000")),
             metrics=e.get("INSTACLONE_METRICS", "on").lower() not in {"off", "0", "false", "no"},
             log_level=_log_level(e.get("INSTACLONE_LOG_LEVEL", "info")),
+            metrics_token=e.get("INSTACLONE_METRICS_TOKEN") or None,
             live="poll" if e.get("INSTACLONE_LIVE", "").lower() == "poll" else "stream",
         )
 

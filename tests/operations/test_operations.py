@@ -11,11 +11,15 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
+import httpx
 import pytest
 
+from instaclone.data import Connection
 from instaclone.engine import LocalEngine
+from tests.api.conftest import make_api
 from tests.helpers import unique
 from tests.live import live_server
 from tests.web.test_walk import IMAGE, call
@@ -198,3 +202,22 @@ def _children(pid: int) -> list[int]:
         if int(fields[1]) == pid and b"--shared-port" in command and fields[0] != "Z":
             found.append(int(entry.name))
     return sorted(found)
+
+
+async def test_metrics_are_not_for_the_public(connection: Connection, tmp_path: Path) -> None:
+    api = await make_api(connection, tmp_path)
+    app = api.client._transport.app  # type: ignore[attr-defined]
+
+    async def scrape(address: str, headers: dict[str, str] | None = None) -> int:
+        transport = httpx.ASGITransport(app=app, client=(address, 40000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            return (await client.get("/metrics", headers=headers)).status_code
+
+    assert await scrape("10.0.0.9") == 200  # the private network (a scraper beside it)
+    assert await scrape("127.0.0.1") == 200
+    assert await scrape("93.184.216.34") == 403  # anyone else
+    app.state.settings = replace(app.state.settings, metrics_token="s3cret")
+    assert await scrape("93.184.216.34", {"Authorization": "Bearer s3cret"}) == 200
+    assert await scrape("10.0.0.9") == 403  # with a token set, the token is what counts
+    assert await scrape("10.0.0.9", {"Authorization": "Bearer wrong"}) == 403
+    await api.client.aclose()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
+import ipaddress
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response
@@ -10,6 +12,7 @@ from starlette.responses import Response
 from instaclone.api.errors import ApiError
 from instaclone.api.observability import metrics_text
 from instaclone.api.routes.params import Service
+from instaclone.api.security import client_ip
 
 router = APIRouter(tags=["meta"])
 READY_WITHIN = 2.0
@@ -35,8 +38,24 @@ async def ready(app: Service) -> dict[str, str]:
 
 @router.get("/metrics", include_in_schema=False)
 async def metrics(request: Request) -> Response:
-    """Prometheus text format."""
-    if not request.app.state.settings.metrics:
+    """Prometheus text format: for a scraper on this machine or the private network, or
+    anyone with ``INSTACLONE_METRICS_TOKEN`` as a bearer token (routes, traffic and error
+    rates are not for the public)."""
+    settings = request.app.state.settings
+    if not settings.metrics:
         raise ApiError(404, "not_found", "metrics are off (INSTACLONE_METRICS=off)")
+    if not _may_scrape(request, settings.metrics_token):
+        raise ApiError(403, "forbidden", "metrics are for the private network or a token")
     body, content_type = metrics_text()
     return Response(body, media_type=content_type)
+
+
+def _may_scrape(request: Request, token: str | None) -> bool:
+    if token:
+        given = request.headers.get("authorization", "")
+        return hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
+    try:
+        address = ipaddress.ip_address(client_ip(request))
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private
