@@ -21,6 +21,7 @@ from instaclone.data import Table
 from instaclone.live.tail import Change, StreamTail
 
 QUEUE = 64
+POSITIONED_WITHIN = 5.0
 MAX_PER_USER = 8
 """Open pages per person (tabs, devices): past it, the oldest is closed."""
 
@@ -129,6 +130,11 @@ class LiveHub:
         listener = _Listener()
         mine[key] = listener
         try:
+            if self._tail is not None and not self._tail.positioned.is_set():
+                # The first listener of this process waits until the reader has its place
+                # in the stream: a change written before that would be heard by nobody.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._tail.positioned.wait(), POSITIONED_WITHIN)
             yield listener.queue
         finally:
             mine.pop(key, None)

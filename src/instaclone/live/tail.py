@@ -37,6 +37,8 @@ class StreamTail:
         self._iterators: dict[str, str] = {}
         self._arn: str | None = None
         self._listed = 0.0
+        self.positioned = asyncio.Event()
+        """Set once every shard has an iterator: changes from then on will be heard."""
 
     async def _discover(self) -> None:
         if self._arn is None:
@@ -100,6 +102,7 @@ class StreamTail:
             try:
                 if not self._listed or time.monotonic() - self._listed > self.rediscover:
                     await self._discover()
+                    self.positioned.set()
                 for shard_id, iterator in list(self._iterators.items()):
                     await self._poll(shard_id, iterator)
             except Exception:
