@@ -1,3 +1,4 @@
+# syntax=docker/dockerfile:1
 # instaclone's API (and web app) for a container service, talking to AWS DynamoDB and S3.
 # Multi-stage: the build stage installs the package into a virtual environment; the final
 # image holds that environment on a slim Python, runs as an unprivileged user, and has no
@@ -20,15 +21,19 @@ COPY src ./src
 RUN --mount=type=secret,id=ca_bundle \
     if [ -s /run/secrets/ca_bundle ]; then export PIP_CERT=/run/secrets/ca_bundle; fi \
  && /opt/instaclone/bin/pip install . \
- && find /opt/instaclone -name "__pycache__" -prune -exec rm -rf {} +
+ && /opt/instaclone/bin/python -m compileall -q /opt/instaclone
 
 FROM ${BASE}
 RUN useradd --system --uid 10001 --user-group --home-dir /var/lib/instaclone --create-home \
         --shell /usr/sbin/nologin instaclone
 COPY --from=build /opt/instaclone /opt/instaclone
+# The event pipeline runs on Lambda (deploy/template.yaml) or as `instaclone worker`; one
+# API process per container follows the stream for live pages, beside the pipeline: the
+# two readers a stream shard allows. More containers: INSTACLONE_LIVE=poll.
 ENV PATH=/opt/instaclone/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     INSTACLONE_USE_AWS=1 \
+    INSTACLONE_PIPELINE=off \
     INSTACLONE_HOST=0.0.0.0 \
     INSTACLONE_PORT=8000 \
     INSTACLONE_HOME=/var/lib/instaclone
@@ -37,4 +42,4 @@ WORKDIR /var/lib/instaclone
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=30s --retries=3 \
     CMD ["python3", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/api/health', timeout=2)"]
-CMD ["instaclone", "serve", "--workers", "2"]
+CMD ["instaclone", "serve"]

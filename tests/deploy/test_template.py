@@ -1,6 +1,7 @@
-"""The deployment template: valid for CloudFormation and SAM (cfn-lint, which also runs SAM's
-own translator, offline), its table the very one `instaclone db create-table` makes, and
-each function allowed exactly the actions it needs on this table, stream and bucket."""
+"""The deployment template: valid CloudFormation (cfn-lint, offline; SAM's own translator
+is not installed, as it pins a pydantic older than the app's), its table the very one
+`instaclone db create-table` makes, and each function's own role allowing exactly the
+actions it needs on this table, stream and bucket."""
 
 from __future__ import annotations
 
@@ -61,8 +62,15 @@ def test_the_table_is_the_one_create_table_makes() -> None:
 
 
 def statements(function: str) -> list[dict[str, Any]]:
-    policies = template()["Resources"][function]["Properties"]["Policies"]
-    return [s for p in policies for s in p["Statement"]]
+    """The statements of the function's own role. A function with ``Policies`` would get
+    AWS's managed execution roles from SAM too (streams: every stream in the account)."""
+    resources = template()["Resources"]
+    properties = resources[function]["Properties"]
+    assert "Policies" not in properties
+    role = properties["Role"]["Fn::GetAtt"][0]
+    policies = resources[role]["Properties"]["Policies"]
+    assert "ManagedPolicyArns" not in resources[role]["Properties"]
+    return [s for p in policies for s in p["PolicyDocument"]["Statement"]]
 
 
 def test_each_function_may_do_only_what_it_does() -> None:
@@ -85,10 +93,17 @@ def test_each_function_may_do_only_what_it_does() -> None:
             {"Fn::GetAtt": ["Table", "Arn"]},
             {"Fn::Sub": "${Table.Arn}/index/*"},
         ]
-    assert set(api) == {"TheTable", "MediaFiles"}
+    assert set(api) == {"TheTable", "MediaFiles", "Logs"}
     assert api["MediaFiles"]["Action"] == ["s3:PutObject", "s3:DeleteObject"]
     assert api["MediaFiles"]["Resource"] == {"Fn::Sub": "${MediaBucket.Arn}/*"}
-    assert set(pipeline) == {"TheTable", "TheStream", "FailedBatches"}  # no S3 at all
+    assert set(pipeline) == {"TheTable", "TheStream", "FailedBatches", "Logs"}  # no S3
+    for grants in (api, pipeline):
+        assert grants["Logs"]["Action"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
+    # the secret goes to the API only: the pipeline signs nothing
+    resources = template()["Resources"]
+    assert "INSTACLONE_SECRET" in str(resources["ApiFunction"]["Properties"]["Environment"])
+    assert "INSTACLONE_SECRET" not in str(resources["PipelineFunction"]["Properties"])
+    assert "INSTACLONE_SECRET" not in str(template()["Globals"])
     assert pipeline["TheStream"]["Resource"] == {"Fn::GetAtt": ["Table", "StreamArn"]}
 
 

@@ -1,7 +1,8 @@
 """The HTTP server's own limits: uvicorn reads headers for as long as a client cares to
 send them (1,000 connections trickling a header each were held 45 s and more), so a request's
 head must arrive within ``header_timeout`` of the connection or of the previous response, or
-the connection is closed; and one address holds at most ``per_address`` connections. A
+the connection is closed; a head is at most 64 KiB (431); and one address holds at most
+``per_address`` connections. A
 body that stalls is cut off by api/limits.py. TLS and request-rate limits are a reverse
 proxy's work (see the README)."""
 
@@ -13,8 +14,19 @@ from typing import Any, ClassVar
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+MAX_HEAD = 64 * 1024
+"""A request's line and headers together, in bytes (nginx's default is 8 KiB per line)."""
 MAX_CONNECTIONS = 2_000
 """Beyond this many connections at once, new requests get 503 (uvicorn's limit)."""
+
+
+_TOO_LARGE_BODY = (
+    b'{"error":{"code":"too_large","message":"the request head may be at most 64 KiB"}}'
+)
+_HEAD_TOO_LARGE = (
+    b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: application/json\r\n"
+    b"connection: close\r\ncontent-length: %d\r\n\r\n" % len(_TOO_LARGE_BODY)
+) + _TOO_LARGE_BODY
 
 
 class TimedHttpToolsProtocol(HttpToolsProtocol):
@@ -25,6 +37,7 @@ class TimedHttpToolsProtocol(HttpToolsProtocol):
     """Per server (server_options makes a subclass): connections open by address."""
     _head_timer: asyncio.TimerHandle | None = None
     _address: str | None = None
+    _head_bytes = 0
 
     def _arm(self) -> None:
         self._disarm()
@@ -55,7 +68,23 @@ class TimedHttpToolsProtocol(HttpToolsProtocol):
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
+        self._head_bytes = 0
         self._arm()
+
+    def on_url(self, url: bytes) -> None:
+        self._count_head(len(url))
+        super().on_url(url)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        # httptools sets no limit of its own: a 48 MB header took 5 s of CPU to parse.
+        self._count_head(len(name) + len(value))
+        super().on_header(name, value)
+
+    def _count_head(self, size: int) -> None:
+        self._head_bytes += size
+        if self._head_bytes > MAX_HEAD and not self.transport.is_closing():
+            self.transport.write(_HEAD_TOO_LARGE)
+            self.transport.close()
 
     def on_headers_complete(self) -> None:
         self._disarm()

@@ -26,6 +26,7 @@ from collections.abc import Coroutine
 from dataclasses import replace
 from typing import Any, TypeVar
 
+from instaclone.engine.local import _die_with_parent
 from instaclone.runtime import connect
 from instaclone.settings import Settings
 
@@ -189,7 +190,12 @@ def serve_pool(settings: Settings, workers: int) -> int:
 
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, stop)
-        children = [subprocess.Popen(command, env=env) for _ in range(workers)]
+
+        def start() -> subprocess.Popen[bytes]:
+            # A worker dies with this process, even if this one is killed outright.
+            return subprocess.Popen(command, env=env, preexec_fn=_die_with_parent)
+
+        children = [start() for _ in range(workers)]
         print(
             f"instaclone: serving on http://{settings.host}:{settings.port} with {workers} "
             f"processes (API docs at /docs); DynamoDB: "
@@ -209,8 +215,9 @@ def serve_pool(settings: Settings, workers: int) -> int:
                             file=sys.stderr,
                             flush=True,
                         )
+                        _forget_metrics_of(child.pid)
                         time.sleep(_RESTART_AFTER)
-                        children[i] = subprocess.Popen(command, env=env)
+                        children[i] = start()
         finally:
             for child in children:
                 if child.poll() is None:
@@ -222,6 +229,14 @@ def serve_pool(settings: Settings, workers: int) -> int:
                     child.kill()
     print("instaclone: stopped", flush=True)
     return 0
+
+
+def _forget_metrics_of(pid: int) -> None:
+    """A dead worker's gauges (pipeline lag) must not be reported as if it were alive."""
+    from prometheus_client import multiprocess
+
+    with contextlib.suppress(Exception):
+        multiprocess.mark_process_dead(pid)  # type: ignore[no-untyped-call]
 
 
 def _docs_dir(settings: Settings) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import ipaddress
+import logging
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response
@@ -16,6 +17,7 @@ from instaclone.api.security import client_ip
 
 router = APIRouter(tags=["meta"])
 READY_WITHIN = 2.0
+log = logging.getLogger(__name__)
 
 
 @router.get("/api/health")
@@ -32,7 +34,9 @@ async def ready(app: Service) -> dict[str, str]:
     try:
         await asyncio.wait_for(app.table.probe(), READY_WITHIN)
     except Exception as error:
-        raise ApiError(503, "not_ready", f"DynamoDB does not answer: {error}") from None
+        # The reason goes to the log, not to whoever asks (it may name the account or role).
+        log.warning("not ready: DynamoDB does not answer: %r", error)
+        raise ApiError(503, "not_ready", "DynamoDB does not answer") from None
     return {"status": "ready"}
 
 
