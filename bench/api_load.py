@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from argon2 import PasswordHasher
-from tests.live import live_server
+from tests.live import live_server, serving_processes
 
 from instaclone.data import Connection, Table
 from instaclone.domain import SCHEMA, InstagramService
@@ -77,22 +77,6 @@ def wrk(url: str, seconds: int, connections: int, *extra: str) -> dict[str, floa
         "non2xx": int(bad.group(1)) if bad else 0,
         "total": total,
     }
-
-
-def server_pids(url: str) -> list[int]:
-    """The serving process and its workers (if any)."""
-    port = url.rsplit(":", 1)[1].encode()
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            command = (entry / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if b"instaclone.cli" in command and b"serve" in command and port in command:
-            pids.append(int(entry.name))
-    return pids
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -205,7 +189,7 @@ def like_script(seeded: dict[str, Any]) -> Path:
 def load(
     url: str, seeded: dict[str, Any], lua: Path, seconds: int, connections: int
 ) -> dict[str, dict[str, float]]:
-    pids = server_pids(url)
+    pids = list(serving_processes(url))  # the server, and its workers if any
     endpoints = {
         "GET photo": (f"{url}/api/users/owner/photos/{seeded['photo']}",),
         "GET feed": (f"{url}/api/feed", "-H", f"Authorization: Bearer {seeded['reader']}"),

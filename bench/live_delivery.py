@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from tests.live import live_server
+from tests.live import live_server, server_pid
 
 from instaclone.engine import LocalEngine, ensure_engine
 from instaclone.settings import Settings
@@ -66,20 +66,6 @@ class Stream:
                 raise RuntimeError(f"a stream failed: {data}")
             if got == kind and test(data):
                 return at
-
-
-def server_pid(url: str) -> int:
-    port = url.rsplit(":", 1)[1]
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            command = (entry / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if b"serve" in command and port.encode() in command:
-            return int(entry.name)
-    raise RuntimeError("the server process was not found")
 
 
 def rss_kib(pid: int) -> int:

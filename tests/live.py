@@ -67,3 +67,28 @@ def live_server(
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+def serving_processes(url: str) -> dict[int, list[bytes]]:
+    """The ``instaclone serve`` processes listening at ``url`` (a pool's parent and its
+    workers, which carry ``--shared-port``), by pid, with their command lines."""
+    port = url.rsplit(":", 1)[1].encode()
+    found: dict[int, list[bytes]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"serve" in command and port in command:
+            found[int(entry.name)] = command
+    return found
+
+
+def server_pid(url: str) -> int:
+    """The serving process itself (a pool's parent, not one of its workers)."""
+    for pid, command in serving_processes(url).items():
+        if b"--shared-port" not in command:
+            return pid
+    raise RuntimeError(f"no server process at {url}")

@@ -21,7 +21,7 @@ from instaclone.data import Connection
 from instaclone.engine import LocalEngine
 from tests.api.conftest import make_api
 from tests.helpers import unique
-from tests.live import live_server
+from tests.live import live_server, server_pid
 from tests.web.test_walk import IMAGE, call
 
 
@@ -128,7 +128,7 @@ def test_several_processes_share_sessions_cursors_and_one_pipeline(
     engine: LocalEngine, tmp_path: Path
 ) -> None:
     with live_server(engine.endpoint, tmp_path, args=("--workers", "2")) as url:
-        parent = _server_pid(url)
+        parent = server_pid(url)
         workers = _children(parent)
         assert len(workers) == 2
         ann, ann_token = account(url, "ann")
@@ -172,20 +172,6 @@ def test_several_processes_share_sessions_cursors_and_one_pipeline(
         assert (
             metric(metrics, "instaclone_http_request_duration_seconds_count", route="/api/me") >= 15
         )
-
-
-def _server_pid(url: str) -> int:
-    port = url.rsplit(":", 1)[1]
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            command = (entry / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if b"serve" in command and port.encode() in command and b"--shared-port" not in command:
-            return int(entry.name)
-    raise AssertionError("no server process")
 
 
 def _children(pid: int) -> list[int]:
