@@ -6,6 +6,7 @@ variables cover what AWS has no variable for (table name, data folder).
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
 from dataclasses import dataclass
@@ -68,6 +69,9 @@ class Settings:
     """When set, /metrics wants it as a bearer token (else: loopback and private addresses)."""
     log_level: str = "info"
     """JSON log lines at this level and above; ``info`` includes one line per request."""
+    secret_arn: str | None = None
+    """A Secrets Manager secret holding the install's secret, read once at start (when
+    INSTACLONE_SECRET is not given)."""
 
     @property
     def embedded(self) -> bool:
@@ -113,14 +117,18 @@ class Settings:
             log_level=_log_level(e.get("INSTACLONE_LOG_LEVEL", "info")),
             metrics_token=e.get("INSTACLONE_METRICS_TOKEN") or None,
             live="poll" if e.get("INSTACLONE_LIVE", "").lower() == "poll" else "stream",
+            secret_arn=e.get("INSTACLONE_SECRET_ARN") or None,
         )
 
     def secret(self) -> bytes:
-        """This install's secret (signs cursors): INSTACLONE_SECRET, or a random one kept in
-        the data folder so that cursors stay valid across restarts."""
+        """This install's secret (signs cursors and CSRF tokens): INSTACLONE_SECRET, else the
+        Secrets Manager secret INSTACLONE_SECRET_ARN names, else a random one kept in the data
+        folder so that cursors stay valid across restarts."""
         given = os.environ.get("INSTACLONE_SECRET")
         if given:
             return given.encode()
+        if self.secret_arn:
+            return _from_secrets_manager(self.secret_arn, self.region)
         path = self.home / "secret"
         try:
             return path.read_bytes()
@@ -131,6 +139,34 @@ class Settings:
             with os.fdopen(fd, "wb") as f:
                 f.write(value)
             return value
+
+
+class SecretUnavailableError(RuntimeError):
+    """The install's secret could not be read from Secrets Manager: the process cannot sign
+    or check a cursor or a CSRF token, so it does not start."""
+
+
+@functools.cache
+def _from_secrets_manager(arn: str, region: str) -> bytes:
+    """Read once per process. Kept out of the function's environment, the secret is
+    readable only by a role allowed GetSecretValue on it, not by whoever may read the
+    function's configuration."""
+    import botocore.session
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        client = botocore.session.get_session().create_client("secretsmanager", region_name=region)
+        value = client.get_secret_value(SecretId=arn).get("SecretString")
+    except (BotoCoreError, ClientError) as e:
+        raise SecretUnavailableError(f"reading the install's secret {arn} failed: {e}") from e
+    if not value:
+        raise SecretUnavailableError(f"the install's secret {arn} has no SecretString")
+    return str(value).encode()
+
+
+def forget_secrets() -> None:
+    """Read Secrets Manager again on the next start (a new container, in tests)."""
+    _from_secrets_manager.cache_clear()
 
 
 def private_home(home: Path) -> Path:

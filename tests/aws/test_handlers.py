@@ -12,13 +12,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
+from moto.server import ThreadedMotoServer
 
 from instaclone.api import aws_lambda as api_lambda
 from instaclone.data import Connection, Table
 from instaclone.domain import SCHEMA
 from instaclone.engine import LocalEngine
+from instaclone.engine.local import free_port
 from instaclone.events import aws_lambda as stream_lambda
+from instaclone.settings import SecretUnavailableError
 from tests.helpers import unique
 
 REGION = "us-east-1"
@@ -212,3 +216,72 @@ def test_sign_up_post_fan_out_and_feed_as_aws_calls_them(
     status, text = answer(call(event_with_id))
     assert status == 200 and f"id: {sent['messageId']}" in text and '"text":"polled"' in text
     assert polled["statusCode"] == 200
+
+
+@pytest.fixture
+def secrets_manager(deployed: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Secrets Manager as moto's server on a free port (the standard endpoint variable points
+    the function at it); the environment as the template sets it: the secret by name only."""
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        endpoint = f"http://127.0.0.1:{port}"
+        monkeypatch.setenv("AWS_ENDPOINT_URL_SECRETS_MANAGER", endpoint)
+        monkeypatch.delenv("INSTACLONE_SECRET")
+        yield boto3.client("secretsmanager", endpoint_url=endpoint, region_name=REGION)
+    finally:
+        server.stop()
+
+
+def sign_up(prefix: str) -> tuple[str, str]:
+    name = unique(prefix).lower()
+    body = {"username": name, "name": name.title(), "password": "pw pw pw pw"}
+    status, made = answer(api_lambda.handler(http_event("POST", "/api/accounts", body)))
+    assert status == 201, made
+    return name, made["token"]
+
+
+def test_the_api_reads_its_secret_at_start_and_every_container_agrees(
+    secrets_manager: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = secrets_manager.create_secret(Name=unique("app"), SecretString="s" * 48)
+    monkeypatch.setenv("INSTACLONE_SECRET_ARN", made["ARN"])
+    call = api_lambda.handler
+    ann, _ = sign_up("ann")
+    fans = []
+    for _ in range(3):
+        fan, token = sign_up("fan")
+        assert (
+            answer(call(http_event("PUT", f"/api/users/{fan}/following/{ann}", token=token)))[0]
+            == 201
+        )
+        fans.append(fan)
+    followers = f"/api/users/{ann}/followers"
+    status, first = answer(call(http_event("GET", followers, query="limit=2")))
+    assert status == 200 and len(first["items"]) == 2 and first["cursor"]
+
+    api_lambda.reset()  # another container: it reads the same secret, so the cursor holds
+    status, rest = answer(
+        call(http_event("GET", followers, query=f"limit=2&cursor={first['cursor']}"))
+    )
+    assert status == 200, rest
+    assert sorted(u["username"] for u in first["items"] + rest["items"]) == sorted(fans)
+
+    # a container given another secret refuses the cursor the first one signed
+    other = secrets_manager.create_secret(Name=unique("other"), SecretString="o" * 48)
+    monkeypatch.setenv("INSTACLONE_SECRET_ARN", other["ARN"])
+    api_lambda.reset()
+    status, refused = answer(
+        call(http_event("GET", followers, query=f"limit=2&cursor={first['cursor']}"))
+    )
+    assert status == 400 and refused["error"]["code"] == "invalid_cursor"
+
+
+def test_an_unreadable_secret_stops_the_start_and_says_which(
+    secrets_manager: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    missing = f"arn:aws:secretsmanager:{REGION}:123456789012:secret:{unique('gone')}"
+    monkeypatch.setenv("INSTACLONE_SECRET_ARN", missing)
+    with pytest.raises(SecretUnavailableError, match=missing):
+        api_lambda.handler(http_event("GET", "/api/health"))

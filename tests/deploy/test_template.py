@@ -93,15 +93,21 @@ def test_each_function_may_do_only_what_it_does() -> None:
             {"Fn::GetAtt": ["Table", "Arn"]},
             {"Fn::Sub": "${Table.Arn}/index/*"},
         ]
-    assert set(api) == {"TheTable", "MediaFiles", "Logs"}
+    assert set(api) == {"TheTable", "MediaFiles", "TheSecret", "Logs"}
     assert api["MediaFiles"]["Action"] == ["s3:PutObject", "s3:DeleteObject"]
     assert api["MediaFiles"]["Resource"] == {"Fn::Sub": "${MediaBucket.Arn}/*"}
+    assert api["TheSecret"]["Action"] == ["secretsmanager:GetSecretValue"]
+    assert api["TheSecret"]["Resource"] == {"Ref": "AppSecret"}
     assert set(pipeline) == {"TheTable", "TheStream", "FailedBatches", "Logs"}  # no S3
     for grants in (api, pipeline):
         assert grants["Logs"]["Action"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
-    # the secret goes to the API only: the pipeline signs nothing
+    # the secret goes to the API only (the pipeline signs nothing), and by name: its value
+    # is read at start, never written into the function's configuration
     resources = template()["Resources"]
-    assert "INSTACLONE_SECRET" in str(resources["ApiFunction"]["Properties"]["Environment"])
+    api_environment = resources["ApiFunction"]["Properties"]["Environment"]["Variables"]
+    assert api_environment["INSTACLONE_SECRET_ARN"] == {"Ref": "AppSecret"}
+    assert "INSTACLONE_SECRET" not in api_environment
+    assert "resolve:secretsmanager" not in str(template())
     assert "INSTACLONE_SECRET" not in str(resources["PipelineFunction"]["Properties"])
     assert "INSTACLONE_SECRET" not in str(template()["Globals"])
     assert pipeline["TheStream"]["Resource"] == {"Fn::GetAtt": ["Table", "StreamArn"]}

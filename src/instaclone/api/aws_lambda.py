@@ -5,7 +5,7 @@ The connection, the app and the event loop are made once per container and reuse
 invocation (Mangum would otherwise run the app's startup and shutdown around each request).
 Configured by the standard AWS variables and ``INSTACLONE_*`` (``INSTACLONE_USE_AWS=1``,
 ``INSTACLONE_TABLE``, ``INSTACLONE_MEDIA_BUCKET``, ``INSTACLONE_MEDIA_PUBLIC_URL``,
-``INSTACLONE_SECRET``). The table is not created here (the deployment template does that).
+``INSTACLONE_SECRET_ARN``: the secret is read from Secrets Manager at start). The table is not created here (the deployment template does that).
 
 Live updates: a Lambda answer is sent whole, so an open event stream cannot be held. With
 ``INSTACLONE_LIVE=poll`` (the template sets it) ``/api/me/events`` answers the current state
@@ -21,6 +21,8 @@ import contextlib
 from typing import Any
 
 from mangum import Mangum
+
+from instaclone.settings import forget_secrets
 
 _loop: asyncio.AbstractEventLoop | None = None
 _adapter: Mangum | None = None
@@ -57,6 +59,7 @@ def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
 def reset() -> None:
     """Forget the container's state (tests: another configuration, as a new container)."""
     global _loop, _adapter, _stack
+    forget_secrets()
     if _stack is not None and _loop is not None:
         _loop.run_until_complete(_stack.aclose())
     if _loop is not None:
