@@ -5,7 +5,8 @@ The connection, the app and the event loop are made once per container and reuse
 invocation (Mangum would otherwise run the app's startup and shutdown around each request).
 Configured by the standard AWS variables and ``INSTACLONE_*`` (``INSTACLONE_USE_AWS=1``,
 ``INSTACLONE_TABLE``, ``INSTACLONE_MEDIA_BUCKET``, ``INSTACLONE_MEDIA_PUBLIC_URL``,
-``INSTACLONE_SECRET_ARN``: the secret is read from Secrets Manager at start). The table is not created here (the deployment template does that).
+``INSTACLONE_SECRET_ARN``: the secret is read from Secrets Manager at start). The table is
+not created here (the deployment template does that).
 
 Live updates: a Lambda answer is sent whole, so an open event stream cannot be held. With
 ``INSTACLONE_LIVE=poll`` (the template sets it) ``/api/me/events`` answers the current state
