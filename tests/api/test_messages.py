@@ -112,6 +112,14 @@ async def test_a_photo_message_is_rendered_and_a_retry_keeps_one_copy(api: Api) 
     bad = await send(ta, b"not an image at all", "p-2")
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_image"
     assert (await send("", image_bytes((10, 10)), "p-3")).status_code == 401
+    # to nobody: the files are stored before the message is refused, then deleted again
+    nobody = await api.client.post(
+        f"/api/users/{unique('nobody').lower()}/messages/photo",
+        files={"file": ("p.jpg", image_bytes((200, 200)), "image/jpeg")},
+        data={"clientId": "p-5"},
+        headers=bearer(ta),
+    )
+    assert nobody.status_code == 404, nobody.text
     assert sorted(api.media_root.rglob("*.jpg")) == files
     # a third person can send their own message, never see this conversation
     assert (await send(te, image_bytes((10, 10)), "p-4")).status_code == 201

@@ -7,6 +7,8 @@ from instaclone.media.store import (
     S3MediaStore,
     StorageFullError,
     StorageUnavailableError,
+    StoredImage,
+    stored_renditions,
 )
 
 __all__ = [
@@ -17,6 +19,8 @@ __all__ = [
     "S3MediaStore",
     "StorageFullError",
     "StorageUnavailableError",
+    "StoredImage",
     "render",
     "render_avatar",
+    "stored_renditions",
 ]

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import logging
 import os
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
+
+from instaclone.media.images import Renditions
+
+log = logging.getLogger(__name__)
 
 _KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,200}")
 
@@ -32,6 +40,34 @@ class MediaStore(Protocol):
         ...
 
     async def delete(self, keys: list[str]) -> None: ...
+
+
+@dataclass(frozen=True)
+class StoredImage:
+    url: str
+    thumbnail_url: str
+    keys: list[str]
+    """Both files' keys, kept with the record that shows them (deleted with it)."""
+
+
+@asynccontextmanager
+async def stored_renditions(
+    store: MediaStore, renditions: Renditions, large_key: str, small_key: str
+) -> AsyncIterator[StoredImage]:
+    """Both renditions stored, for the block to write the record that points at them. If
+    storing the second or the block fails (the record was refused), the files are deleted:
+    nothing is left behind, and the caller hears the failure that mattered."""
+    keys = [large_key, small_key]
+    try:
+        url = await store.put(large_key, renditions.large, renditions.content_type)
+        thumbnail_url = await store.put(small_key, renditions.small, renditions.content_type)
+        yield StoredImage(url, thumbnail_url, keys)
+    except Exception:
+        try:
+            await store.delete(keys)
+        except OSError:  # the store is failing too: the first failure is the one to tell
+            log.warning("could not delete %s after a failed upload", keys, exc_info=True)
+        raise
 
 
 class LocalMediaStore:

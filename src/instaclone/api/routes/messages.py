@@ -16,6 +16,7 @@ from instaclone.api.uploads import read_upload
 from instaclone.data import new_ulid
 from instaclone.domain.messages import SentPhoto
 from instaclone.domain.models import InboxEntry, Message, User
+from instaclone.media import stored_renditions
 
 router = APIRouter(tags=["messages"])
 CLIENT_ID = r"^[A-Za-z0-9_-]{1,64}$"
@@ -102,18 +103,11 @@ async def send_photo(
     renditions = await request.app.state.renderer.render(data)
     store = media(request)
     base = f"messages/{me}/{new_ulid()}"
-    keys = [f"{base}.jpg", f"{base}_320.jpg"]
-    try:
-        url = await store.put(keys[0], renditions.large, renditions.content_type)
-        thumb = await store.put(keys[1], renditions.small, renditions.content_type)
-        message = await app.send_message(
-            me, username, text, client_id, photo=SentPhoto(url, thumb, keys)
-        )
-    except Exception:
-        await store.delete(keys)  # nothing left behind
-        raise
-    if message.media_keys != keys:  # a retry: the first send's files are the ones shown
-        await store.delete(keys)
+    async with stored_renditions(store, renditions, f"{base}.jpg", f"{base}_320.jpg") as image:
+        photo = SentPhoto(image.url, image.thumbnail_url, image.keys)
+        message = await app.send_message(me, username, text, client_id, photo=photo)
+    if message.media_keys != image.keys:  # a retry: the first send's files are the ones shown
+        await store.delete(image.keys)
     return json(message, 201)
 
 

@@ -24,7 +24,7 @@ from instaclone.api.uploads import read_upload
 from instaclone.data import new_ulid
 from instaclone.domain import Comment, CommentWithUser, Like, Photo, PhotoDetails, User
 from instaclone.domain.service import InstagramService
-from instaclone.media import MediaStore, Renditions
+from instaclone.media import MediaStore, Renditions, stored_renditions
 from instaclone.media.fetch import FetchError, fetch_image
 
 router = APIRouter(tags=["photos"])
@@ -70,18 +70,18 @@ async def store_photo(
     photo cannot be written)."""
     renditions: Renditions = await request.app.state.renderer.render(data)
     photo_id = new_ulid()
-    store = media(request)
     base = f"photos/{me}/{photo_id}"
-    keys = [f"{base}.jpg", f"{base}_320.jpg"]
-    try:
-        url = await store.put(keys[0], renditions.large, renditions.content_type)
-        thumb = await store.put(keys[1], renditions.small, renditions.content_type)
+    async with stored_renditions(
+        media(request), renditions, f"{base}.jpg", f"{base}_320.jpg"
+    ) as image:
         return await app.create_photo(
-            me, url, caption, thumbnail_url=thumb, photo_id=photo_id, media_keys=keys
+            me,
+            image.url,
+            caption,
+            thumbnail_url=image.thumbnail_url,
+            photo_id=photo_id,
+            media_keys=image.keys,
         )
-    except Exception:
-        await store.delete(keys)  # nothing left behind
-        raise
 
 
 @router.post("/api/users/{username}/photos/upload", status_code=201, response_model=Photo)

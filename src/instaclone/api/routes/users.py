@@ -15,6 +15,7 @@ from instaclone.api.security import same_user
 from instaclone.api.uploads import read_upload
 from instaclone.data import new_ulid
 from instaclone.domain import Follow, User
+from instaclone.media import stored_renditions
 
 router = APIRouter(tags=["users"])
 
@@ -50,14 +51,8 @@ async def set_avatar(
     renditions = await request.app.state.renderer.render_avatar(data)
     store = media(request)
     base = f"avatars/{me}/{new_ulid()}"
-    keys = [f"{base}_320.jpg", f"{base}_150.jpg"]
-    try:
-        url = await store.put(keys[0], renditions.large, renditions.content_type)
-        thumb = await store.put(keys[1], renditions.small, renditions.content_type)
-        user, replaced = await app.set_avatar(me, url, thumb, keys)
-    except Exception:
-        await store.delete(keys)  # nothing left behind
-        raise
+    async with stored_renditions(store, renditions, f"{base}_320.jpg", f"{base}_150.jpg") as image:
+        user, replaced = await app.set_avatar(me, image.url, image.thumbnail_url, image.keys)
     await store.delete(own_media_keys(replaced, me))
     return json(user)
 
