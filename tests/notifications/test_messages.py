@@ -8,7 +8,12 @@ import asyncio
 import pytest
 
 from instaclone.data import Connection
-from instaclone.domain import InvalidInputError, NotAllowedError, UserNotFoundError
+from instaclone.domain import (
+    InvalidInputError,
+    NotAllowedError,
+    NotFoundError,
+    UserNotFoundError,
+)
 from instaclone.domain.messages import conversation_id
 from tests.events.conftest import fresh_app, users
 
@@ -66,6 +71,40 @@ async def test_strangers_land_in_requests(connection: Connection) -> None:
     await app.decline_request("fay", conversation_id("fay", "gus"))
     assert (await app.get_conversations("fay", "requests")).items == []
     assert (await app.direct_unread("fay")).requests == 0
+
+
+async def test_a_declined_request_stays_gone_and_a_new_one_shows_only_what_is_new(
+    connection: Connection,
+) -> None:
+    app = await fresh_app(connection)
+    await users(app, "kay", "liv")
+    cid = conversation_id("kay", "liv")
+    for i in range(3):
+        await app.send_message("kay", "liv", f"unwanted {i}", f"u{i}")
+    await app.decline_request("liv", cid)
+    await app.decline_request("liv", cid)  # a double click
+    assert (await app.direct_unread("liv")).requests == 0
+    assert (await app.get_messages("liv", cid)).items == []  # gone for her
+    with pytest.raises(NotFoundError):
+        await app.get_conversation("liv", cid)
+    assert [m.text for m in (await app.get_messages("kay", cid)).items] == [
+        "unwanted 0",
+        "unwanted 1",
+        "unwanted 2",
+    ]  # the sender is not told
+    sent = await app.send_message("kay", "liv", "please?", "u3")
+    request = (await app.get_conversations("liv", "requests")).items
+    assert [(e.other, e.preview, e.unread) for e in request] == [("kay", "please?", 1)]
+    assert (await app.direct_unread("liv")).requests == 1
+    page = await app.get_messages("liv", cid, 2)
+    assert [m.text for m in page.items] == ["please?"] and page.cursor is None
+    caught_up, complete = await app.messages_since("liv", sent.message_id)  # a reconnect
+    assert [m.text for m in caught_up] == ["please?"] and complete
+    # accepted this time: the conversation goes on from the new request
+    await app.accept_request("liv", cid)
+    await app.send_message("liv", "kay", "ok, what?", "l1")
+    assert [m.text for m in (await app.get_messages("liv", cid)).items] == ["please?", "ok, what?"]
+    assert len((await app.get_messages("kay", cid)).items) == 5
 
 
 async def test_only_the_two_participants(connection: Connection) -> None:

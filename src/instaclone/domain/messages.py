@@ -4,7 +4,9 @@ A conversation is a partition (``CONV#{a}:{b}``, the usernames sorted) holding i
 in the order sent; each participant has an ``InboxEntry`` for it, updated in the same
 transaction as each message, so the list of conversations is one Query (gsi1, by the last
 message) and a page of messages is one Query. A message from someone the recipient does
-not follow opens in Requests until accepted. Sending is idempotent under retries: the
+not follow opens in Requests until accepted; a declined request is hidden from the one who
+declined it for good (a new message opens a new request, without the old ones). Sending is
+idempotent under retries: the
 client names each message (``client_id``), and a second send with that name answers the
 first message instead of sending another.
 """
@@ -56,6 +58,11 @@ def _floor(message_id: str) -> str:
     except ValueError:
         raise InvalidInputError(f"invalid message id {message_id!r}") from None
     return str(ULID.from_timestamp(max(at - CLOCK_MARGIN_MS, 0) / 1000))[:10] + "0" * 16
+
+
+def _shown_to(entry: InboxEntry | None, message: Message) -> bool:
+    """Whether the owner of ``entry`` sees ``message`` (not if they declined it)."""
+    return entry is None or entry.cleared_until is None or message.message_id > entry.cleared_until
 
 
 class ConversationNotFoundError(NotFoundError):
@@ -139,7 +146,10 @@ class MessageOps(ServiceBase):
         follows: Follow | None,
     ) -> Message | None:
         inbox, counters = self.table.entity(InboxEntry), self.table.entity(DirectCounter)
-        folder = theirs.folder if theirs else ("inbox" if follows else "requests")
+        opens = theirs is None or theirs.folder == "declined"  # a new request, or the inbox
+        folder = "inbox" if follows else "requests"
+        if theirs is not None and not opens:
+            folder = theirs.folder
         message = Message(
             conversation_id=cid,
             sender=sender,
@@ -156,7 +166,7 @@ class MessageOps(ServiceBase):
         theirs_update = inbox.update(username=recipient, conversation_id=cid).upsert()
         theirs_update.set("other", sender).set("folder", folder).add("unread", 1)
         theirs_update.condition(
-            attr("folder").not_exists() if theirs is None else attr("folder") == folder
+            attr("folder").not_exists() if theirs is None else attr("folder") == theirs.folder
         )
         for field, value in last.items():
             mine_update.set(field, value)
@@ -186,7 +196,7 @@ class MessageOps(ServiceBase):
             transaction.add(
                 counters.update(username=recipient).upsert().add("unread", 1).add("version", 1)
             )
-        elif theirs is None:
+        elif opens:
             transaction.add(
                 counters.update(username=recipient).upsert().add("requests", 1).add("version", 1)
             )
@@ -219,8 +229,15 @@ class MessageOps(ServiceBase):
         username = self.username(username)
         self._participant(username, conversation)
         query = self.table.entity(Message).query(conversation_id=conversation).descending()
-        page = await query.limit(self.limit(limit)).after(cursor).execute()
-        return Page(list(reversed(page.items)), page.cursor, page.count, page.scanned_count)
+        page, entry = await asyncio.gather(  # side by side: no wait added for the entry
+            query.limit(self.limit(limit)).after(cursor).execute(),
+            self.table.entity(InboxEntry)
+            .get(username=username, conversation_id=conversation)
+            .execute(),
+        )
+        shown = [m for m in page.items if _shown_to(entry, m)]
+        cursor = page.cursor if len(shown) == len(page.items) else None  # the rest are older
+        return Page(list(reversed(shown)), cursor, len(shown), page.scanned_count)
 
     async def get_conversations(
         self, username: str, folder: str = "inbox", limit: int = 20, cursor: str | None = None
@@ -251,8 +268,12 @@ class MessageOps(ServiceBase):
         return entry
 
     async def get_conversation(self, username: str, conversation: str) -> InboxEntry:
-        """Your entry for a conversation (its folder, unread count, last message)."""
-        return await self._entry(self.username(username), conversation)
+        """Your entry for a conversation (its folder, unread count, last message); none for
+        a request you declined."""
+        entry = await self._entry(self.username(username), conversation)
+        if entry.folder == "declined":
+            raise ConversationNotFoundError(conversation)
+        return entry
 
     async def mark_conversation_read(self, username: str, conversation: str) -> None:
         username = self.username(username)
@@ -308,18 +329,29 @@ class MessageOps(ServiceBase):
         raise ContentionError("accepting a request: too many concurrent changes")
 
     async def decline_request(self, username: str, conversation: str) -> None:
-        """Remove a request from your list (the sender is not told)."""
+        """Remove a request from your lists, its messages with it (the sender is not told).
+        If they write again, that opens a new request showing only what came after."""
         username = self.username(username)
         for _ in range(ATTEMPTS):
             entry = await self._entry(username, conversation)
+            if entry.folder == "declined":
+                return  # (declined twice: a double click)
             if entry.folder != "requests":
                 raise InvalidInputError("only a request can be declined")
             transaction = (
                 self.table.transaction()
                 .add(
                     self.table.entity(InboxEntry)
-                    .delete(username=username, conversation_id=conversation)
-                    .condition(attr("folder") == "requests")
+                    .update(username=username, conversation_id=conversation)
+                    .set("folder", "declined")
+                    .set("last_message_id", entry.last_message_id)  # (the index's other half)
+                    .set("cleared_until", entry.last_message_id)
+                    .set("unread", 0)
+                    # a message that arrived meanwhile was not seen: it is not declined
+                    .condition(
+                        (attr("folder") == "requests")
+                        & (attr("last_message_id") == entry.last_message_id)
+                    )
                 )
                 .add(
                     self.table.entity(DirectCounter)
@@ -368,7 +400,13 @@ class MessageOps(ServiceBase):
             )
         )
         found = sorted(
-            (message for page in pages for message in page.items), key=lambda m: m.message_id
+            (
+                message
+                for entry, page in zip(moved[:limit], pages, strict=True)
+                for message in page.items
+                if _shown_to(entry, message)
+            ),
+            key=lambda m: m.message_id,
         )
         complete = complete and len(found) <= limit and not any(page.cursor for page in pages)
         return found[:limit], complete

@@ -417,11 +417,14 @@ class InboxEntry(Entity):
     conversation_id: str
     other: str
     folder: str
-    """inbox, or requests (someone you do not follow wrote first)."""
+    """inbox; requests (someone you do not follow wrote first); or declined (listed nowhere:
+    a new message from them opens a new request)."""
     last_message_id: str
     last_sender: str
     preview: str
     unread: int = 0
+    cleared_until: str | None = None
+    """The last message id of a request you declined: you never see it or the ones before."""
 
 
 class DirectCounter(Entity):
