@@ -205,3 +205,27 @@ async def test_caption_edit_moves_the_photo_between_tags(api: Api) -> None:
     await drain(api.service)
     assert (await api.client.get(f"/api/tags/{old}")).json()["photoCount"] == 0
     assert (await api.client.get(f"/api/tags/{new}")).json()["photoCount"] == 1
+
+
+async def test_captions_and_comments_refuse_what_names_and_bios_refuse(api: Api) -> None:
+    """Control and direction-changing characters ("evil\u202etxt.exe" shows as
+    "evilexe.txt") are refused in captions and comments too, kept in neither."""
+    ann = unique("ann").lower()
+    token = await api.sign_up(ann)
+    photos = f"/api/users/{ann}/photos"
+    made = await api.client.post(
+        photos, json={"url": "/static/favicon.svg", "caption": "fine\nlines"}, headers=bearer(token)
+    )
+    assert made.status_code == 201, made.text
+    photo = f"{photos}/{made.json()['photoId']}"
+    before = await snapshot(api)
+    for bad in ("hi\x00there", "evil\u202etxt.exe", "bell\u0007"):
+        for method, path, body in (
+            ("POST", photos, {"url": "/static/favicon.svg", "caption": bad}),
+            ("PATCH", photo, {"caption": bad}),
+            ("POST", f"{photo}/comments", {"content": bad}),
+        ):
+            refused = await api.client.request(method, path, json=body, headers=bearer(token))
+            assert refused.status_code == 422, (method, path, bad, refused.text)
+            assert "control or direction-changing" in refused.json()["error"]["message"]
+    assert await snapshot(api) == before

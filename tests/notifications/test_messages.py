@@ -4,8 +4,10 @@ unread counts, and a third person refused everywhere."""
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
+from ulid import ULID
 
 from instaclone.data import Connection
 from instaclone.domain import (
@@ -13,8 +15,9 @@ from instaclone.domain import (
     NotAllowedError,
     NotFoundError,
     UserNotFoundError,
+    messages,
 )
-from instaclone.domain.messages import conversation_id
+from instaclone.domain.messages import RequestDeclinedError, conversation_id
 from tests.events.conftest import fresh_app, users
 
 
@@ -105,6 +108,76 @@ async def test_a_declined_request_stays_gone_and_a_new_one_shows_only_what_is_ne
     await app.send_message("liv", "kay", "ok, what?", "l1")
     assert [m.text for m in (await app.get_messages("liv", cid)).items] == ["please?", "ok, what?"]
     assert len((await app.get_messages("kay", cid)).items) == 5
+
+
+async def test_a_decline_hides_what_was_stored_before_it_whatever_the_ids_say(
+    connection: Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ids come from several processes' clocks: a message stored last may have the oldest
+    id. What a decline hides is what was stored before it."""
+    app = await fresh_app(connection)
+    await users(app, "mo", "nia", "ola")
+    cid = conversation_id("mo", "nia")
+    await app.send_message("mo", "nia", "from a good clock", "a")
+    behind = str(ULID.from_timestamp(int(time.time() * 1000) - 2000))  # a clock 2 s behind
+    monkeypatch.setattr(messages, "new_ulid", lambda: behind)
+    await app.send_message("mo", "nia", "from a clock behind", "b")  # stored last
+    monkeypatch.undo()
+    await app.decline_request("nia", cid)
+    assert (await app.get_messages("nia", cid)).items == []
+    # and many at once, ids in one millisecond in random order
+    cid = conversation_id("mo", "ola")
+    await asyncio.gather(*(app.send_message("mo", "ola", f"m{i}", f"m{i}") for i in range(20)))
+    await app.decline_request("ola", cid)
+    assert (await app.get_messages("ola", cid, 50)).items == []
+    # what comes after shows, even from the clock behind
+    monkeypatch.setattr(messages, "new_ulid", lambda: behind)
+    after = await app.send_message("mo", "nia", "after", "c")
+    monkeypatch.undo()
+    page = await app.get_messages("nia", conversation_id("mo", "nia"))
+    assert [m.message_id for m in page.items] == [after.message_id]
+
+
+async def test_sends_racing_a_decline_are_declined_or_a_new_request(
+    connection: Connection,
+) -> None:
+    app = await fresh_app(connection)
+    await users(app, "oz", "pia")
+    cid = conversation_id("oz", "pia")
+    await app.send_message("oz", "pia", "first", "f")
+    await asyncio.gather(
+        app.decline_request("pia", cid),
+        *(app.send_message("oz", "pia", f"r{i}", f"r{i}") for i in range(15)),
+    )
+    shown = (await app.get_messages("pia", cid, 100)).items
+    requests = (await app.get_conversations("pia", "requests")).items
+    assert "first" not in [m.text for m in shown]
+    # whatever she sees is the new request, counted exactly
+    assert [e.unread for e in requests] == ([len(shown)] if shown else [])
+    assert (await app.direct_unread("pia")).requests == len(requests)
+    assert len((await app.get_messages("oz", cid, 100)).items) == 16  # he sees all he sent
+
+
+async def test_a_decline_cut_short_holds_nobody_up_and_cannot_be_accepted(
+    connection: Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = await fresh_app(connection)
+    await users(app, "quin", "rae")
+    cid = conversation_id("quin", "rae")
+    await app.send_message("quin", "rae", "spam", "s")
+
+    async def dies(*_: object) -> None:
+        raise RuntimeError("the process died here")
+
+    monkeypatch.setattr(app, "_seal", dies)
+    with pytest.raises(RuntimeError):
+        await app.decline_request("rae", cid)  # the request left Requests; no more
+    monkeypatch.undo()
+    assert (await app.get_messages("rae", cid)).items == []
+    with pytest.raises(RequestDeclinedError):  # a second tab's Accept: too late
+        await app.accept_request("rae", cid)
+    again = await app.send_message("quin", "rae", "again", "a")  # finishes the decline first
+    assert [m.message_id for m in (await app.get_messages("rae", cid)).items] == [again.message_id]
 
 
 async def test_only_the_two_participants(connection: Connection) -> None:

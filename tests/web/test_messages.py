@@ -164,3 +164,64 @@ def test_many_tabs_share_one_live_line(browser: Browser, server: str) -> None:
         expect(tab.locator(".direct-link .badge")).to_have_text("1")
         expect(tab.get_by_role("link", name="Requests (1)")).to_be_visible()
     context.close()
+
+
+def test_a_declined_request_stays_gone(browser: Browser, server: str, tmp_path: Path) -> None:
+    """Decline in one tab: the other tab's list loses it, its messages are gone for good;
+    a new message from the same person opens a new request, shown live with its Accept
+    and Decline on the open conversation, and only what came after."""
+    watch = Watch(server)
+    alice, _ = account(server, "alice")
+    dave, dave_token = account(server, "dave")
+    for i, text in enumerate(("buy followers", "cheap!!")):
+        call(
+            server,
+            "POST",
+            f"/api/users/{alice}/messages",
+            {"text": text, "clientId": f"d{i}"},
+            dave_token,
+        )
+    context, listing = signed_in(browser, server, alice, **DESKTOP)
+    watch.attach(context)
+    listing.goto("/direct/requests")
+    requests = listing.get_by_label("Message requests").locator("li")
+    expect(requests).to_have_count(1)
+    thread = context.new_page()
+    thread.goto(f"/direct/t/{dave}")
+    expect(thread.locator(".messages li.theirs .bubble")).to_have_text(["buy followers", "cheap!!"])
+    thread.get_by_role("region", name="Message request").get_by_role(
+        "button", name="Decline"
+    ).dblclick()
+    expect(thread).to_have_url(f"{server}/direct/requests")
+    expect(thread.get_by_role("heading", name="No message requests")).to_be_visible()
+    expect(listing.get_by_role("heading", name="No message requests")).to_be_visible()  # live
+
+    thread.goto(f"/direct/t/{dave}")
+    expect(thread.locator(".messages .hint")).to_be_visible()  # nothing of it left
+    call(
+        server,
+        "POST",
+        f"/api/users/{alice}/messages",
+        {"text": "please?", "clientId": "d9"},
+        dave_token,
+    )
+    expect(thread.locator(".messages li.theirs .bubble")).to_have_text(["please?"])
+    banner = thread.get_by_role("region", name="Message request")
+    expect(banner).to_contain_text(f"{dave} wants to send you a message")
+    expect(requests).to_have_count(1)
+    expect(requests).to_contain_text("please?")
+
+    # a file that is no image: refused for good, said plainly, and it can be removed
+    not_a_picture = tmp_path / "notes.jpg"
+    not_a_picture.write_bytes(b"not a picture")
+    thread.locator("input[type=file]").set_input_files(str(not_a_picture))
+    thread.get_by_role("button", name="Send").click()
+    failed = thread.locator(".messages li.failed")
+    expect(failed).to_contain_text("Not sent:")
+    expect(failed.locator(".when")).not_to_contain_text("null")
+    expect(failed.get_by_role("button", name="Try again")).to_have_count(0)
+    failed.get_by_role("button", name="Remove").click()
+    expect(failed).to_have_count(0)
+    shot(thread, "m6-new-request-after-decline-desktop")
+    assert watch.alerts == [] and watch.foreign == []
+    context.close()

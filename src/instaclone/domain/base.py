@@ -30,7 +30,7 @@ from instaclone.domain.models import (
     TrayEntry,
     User,
 )
-from instaclone.domain.text import mentions
+from instaclone.domain.text import mentions, plain_text
 from instaclone.domain.usernames import normalize_username
 
 MAX_TEXT = 2200  # Instagram's caption and comment limit
@@ -67,6 +67,7 @@ class ServiceBase:
             raise InvalidInputError(f"{what} must be a non-empty string")
         if len(value) > MAX_TEXT:
             raise InvalidInputError(f"{what} is longer than {MAX_TEXT} characters")
+        plain_text(value, what, newlines=True)  # as names, bios and messages are
         return value.strip() if required else value
 
     @staticmethod

@@ -14,12 +14,20 @@ first message instead of sending another.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 from dataclasses import dataclass
 
 from ulid import ULID
 
-from instaclone.data import Page, TransactionCancelledError, TransactWrite, attr
+from instaclone.data import (
+    ConditionFailedError,
+    Page,
+    TransactionCancelledError,
+    TransactWrite,
+    attr,
+    new_ulid,
+)
 from instaclone.domain.base import ServiceBase
 from instaclone.domain.errors import (
     ContentionError,
@@ -62,7 +70,30 @@ def _floor(message_id: str) -> str:
 
 def _shown_to(entry: InboxEntry | None, message: Message) -> bool:
     """Whether the owner of ``entry`` sees ``message`` (not if they declined it)."""
-    return entry is None or entry.cleared_until is None or message.message_id > entry.cleared_until
+    if entry is None:
+        return True
+    if entry.cleared_until is None:
+        return entry.folder != "declined"  # (declined a moment ago: all of it)
+    return message.message_id > entry.cleared_until
+
+
+def _unsealed(entry: InboxEntry | None) -> bool:
+    return entry is not None and entry.folder == "declined" and entry.cleared_until is None
+
+
+def _id_after(floor: str | None) -> str:
+    """A new message id, later than ``floor`` (the last one a participant declined) even
+    if this clock is behind the one that made it, or it is the same millisecond: what was
+    declined stays before everything sent after it."""
+    made = new_ulid()
+    if floor is None or made > floor:
+        return made
+    return str(ULID.from_timestamp(ULID.from_str(floor).milliseconds + 1))
+
+
+class RequestDeclinedError(NotFoundError):
+    def __init__(self) -> None:
+        super().__init__("this message request was declined")
 
 
 class ConversationNotFoundError(NotFoundError):
@@ -126,10 +157,15 @@ class MessageOps(ServiceBase):
             )
             if receipt is not None:
                 return await self._message(cid, receipt.message_id)
+            if _unsealed(mine) or _unsealed(theirs):  # a decline is not finished
+                await self._seal(cid, *(e.username for e in (mine, theirs) if e and _unsealed(e)))
+                continue
             if mine is not None and mine.folder == "requests":
                 await self.accept_request(sender, cid)  # answering a request accepts it
                 continue
-            sent = await self._send(cid, sender, recipient, body, client_id, photo, theirs, follows)
+            sent = await self._send(
+                cid, sender, recipient, body, client_id, photo, mine, theirs, follows
+            )
             if sent is not None:
                 return sent
         raise ContentionError(f"sending to {recipient}: too many concurrent changes")
@@ -142,6 +178,7 @@ class MessageOps(ServiceBase):
         body: str | None,
         client_id: str,
         photo: SentPhoto | None,
+        mine: InboxEntry | None,
         theirs: InboxEntry | None,
         follows: Follow | None,
     ) -> Message | None:
@@ -150,8 +187,10 @@ class MessageOps(ServiceBase):
         folder = "inbox" if follows else "requests"
         if theirs is not None and not opens:
             folder = theirs.folder
+        declined = [e.cleared_until for e in (mine, theirs) if e and e.cleared_until]
         message = Message(
             conversation_id=cid,
+            message_id=_id_after(max(declined, default=None)),
             sender=sender,
             text=body or None,
             client_id=client_id,
@@ -163,6 +202,9 @@ class MessageOps(ServiceBase):
         last = {"last_message_id": message.message_id, "last_sender": sender, "preview": preview}
         mine_update = inbox.update(username=sender, conversation_id=cid).upsert()
         mine_update.set("other", recipient).set("folder", "inbox")
+        mine_update.condition(
+            attr("folder").not_exists() if mine is None else attr("folder") == mine.folder
+        )
         theirs_update = inbox.update(username=recipient, conversation_id=cid).upsert()
         theirs_update.set("other", sender).set("folder", folder).add("unread", 1)
         theirs_update.condition(
@@ -233,6 +275,7 @@ class MessageOps(ServiceBase):
             query.limit(self.limit(limit)).after(cursor).execute(),
             self.table.entity(InboxEntry)
             .get(username=username, conversation_id=conversation)
+            .consistent()  # (a decline a moment ago counts)
             .execute(),
         )
         shown = [m for m in page.items if _shown_to(entry, m)]
@@ -304,6 +347,8 @@ class MessageOps(ServiceBase):
         username = self.username(username)
         for _ in range(ATTEMPTS):
             entry = await self._entry(username, conversation)
+            if entry.folder == "declined":
+                raise RequestDeclinedError()
             if entry.folder != "requests":
                 return
             transaction = (
@@ -330,12 +375,20 @@ class MessageOps(ServiceBase):
 
     async def decline_request(self, username: str, conversation: str) -> None:
         """Remove a request from your lists, its messages with it (the sender is not told).
-        If they write again, that opens a new request showing only what came after."""
+        If they write again, that opens a new request showing only what came after.
+
+        Two steps, because message ids are not made in the order messages are stored (several
+        senders' clocks, the same millisecond): first the entry leaves Requests, which stops
+        every send (each is conditioned on the folder it read); then the newest message
+        stored is what is hidden up to. A send that finds the first step alone finishes the
+        second itself, so a decline cut short by a dying process holds nobody up."""
         username = self.username(username)
         for _ in range(ATTEMPTS):
             entry = await self._entry(username, conversation)
-            if entry.folder == "declined":
-                return  # (declined twice: a double click)
+            if entry.folder == "declined":  # (twice: a double click)
+                if entry.cleared_until is None:
+                    await self._seal(conversation, username)
+                return
             if entry.folder != "requests":
                 raise InvalidInputError("only a request can be declined")
             transaction = (
@@ -345,13 +398,9 @@ class MessageOps(ServiceBase):
                     .update(username=username, conversation_id=conversation)
                     .set("folder", "declined")
                     .set("last_message_id", entry.last_message_id)  # (the index's other half)
-                    .set("cleared_until", entry.last_message_id)
+                    .remove("cleared_until")
                     .set("unread", 0)
-                    # a message that arrived meanwhile was not seen: it is not declined
-                    .condition(
-                        (attr("folder") == "requests")
-                        & (attr("last_message_id") == entry.last_message_id)
-                    )
+                    .condition(attr("folder") == "requests")
                 )
                 .add(
                     self.table.entity(DirectCounter)
@@ -362,8 +411,32 @@ class MessageOps(ServiceBase):
                 )
             )
             if await self._done(transaction):
+                await self._seal(conversation, username)
                 return
         raise ContentionError("declining a request: too many concurrent changes")
+
+    async def _seal(self, conversation: str, *usernames: str) -> None:
+        """Finish declines: hide up to the newest message stored. None is stored after it
+        until this is done (sends wait for it), so the newest is the last one declined."""
+        newest = (
+            await self.table.entity(Message)
+            .query(conversation_id=conversation)
+            .descending()
+            .limit(1)
+            .consistent()
+            .execute()
+        )
+        if not newest.items:
+            return
+        for username in usernames:
+            with contextlib.suppress(ConditionFailedError):  # finished by someone else
+                await (
+                    self.table.entity(InboxEntry)
+                    .update(username=username, conversation_id=conversation)
+                    .set("cleared_until", newest.items[0].message_id)
+                    .condition((attr("folder") == "declined") & attr("cleared_until").not_exists())
+                    .execute()
+                )
 
     async def messages_since(
         self, username: str, after: str, limit: int = CATCH_UP

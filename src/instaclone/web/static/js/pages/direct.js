@@ -59,10 +59,12 @@ export async function render(view, folder = "inbox") {
   draw([...list.children]);
   watch();
 
-  // A message in or out moves its conversation to the top: read the first page again,
-  // once per burst, and only if nothing newer was asked for meanwhile.
+  // A message in or out moves its conversation to the top, and a read, an accept or a
+  // decline in another tab changes the counts: read the first page again, once per burst,
+  // and only if nothing newer was asked for meanwhile.
   let timer = null;
   let asked = 0;
+  let seen = null; // the counts last heard (the first are what the page was drawn with)
   const refresh = () => {
     clearTimeout(timer);
     timer = setTimeout(async () => {
@@ -70,10 +72,14 @@ export async function render(view, folder = "inbox") {
       try {
         const first = await load(null, view.signal);
         if (mine !== asked || !view.alive) return;
-        // The newest go on top; their old rows go, rows further down stay where they are.
-        const fresh = new Set(first.items.map((li) => li.dataset.conversation));
-        [...list.children].filter((li) => fresh.has(li.dataset.conversation)).forEach((li) => li.remove());
-        list.prepend(...first.items);
+        if (!first.cursor) {
+          list.replaceChildren(...first.items); // the whole list: what left it goes too
+        } else {
+          // The newest go on top; their old rows go, rows further down stay where they are.
+          const fresh = new Set(first.items.map((li) => li.dataset.conversation));
+          [...list.children].filter((li) => fresh.has(li.dataset.conversation)).forEach((li) => li.remove());
+          list.prepend(...first.items);
+        }
         draw([...list.children]);
       } catch (error) {
         // the next message tries again; what is shown stays
@@ -86,6 +92,9 @@ export async function render(view, folder = "inbox") {
   view.onCleanup(
     onLive("direct", (counts) => {
       requestsLabel.textContent = counts.requests ? `Requests (${counts.requests})` : "Requests";
+      const now = `${counts.unread}/${counts.requests}`;
+      if (seen !== null && seen !== now) refresh();
+      seen = now;
     }),
   );
 }

@@ -125,7 +125,8 @@ export async function render(view, username) {
   }
 
   // Requests: accept to answer in the inbox, decline to remove it.
-  const banner = entry && entry.folder === "requests" ? requestBanner() : null;
+  let folder = entry ? entry.folder : null;
+  let banner = folder === "requests" ? requestBanner() : null;
   function requestBanner() {
     const accept = h("button", { type: "button", class: "primary" }, "Accept");
     const decline = h("button", { type: "button", class: "danger" }, "Decline");
@@ -137,10 +138,16 @@ export async function render(view, username) {
         done();
       } catch (error) {
         toast(error.message);
+        if (error.status === 404) return go("/direct/requests", { replace: true }); // declined elsewhere
         accept.disabled = decline.disabled = false;
       }
     };
-    accept.addEventListener("click", () => act("accept", () => box.remove()));
+    accept.addEventListener("click", () =>
+      act("accept", () => {
+        folder = "inbox";
+        box.remove();
+      }),
+    );
     decline.addEventListener("click", () => act("decline", () => go("/direct/requests", { replace: true })));
     return box;
   }
@@ -190,6 +197,8 @@ export async function render(view, username) {
     const preview = photo ? URL.createObjectURL(photo) : null;
     const li = bubble({ sender: me, text: body, messageId: "", photoUrl: preview, photoThumbUrl: preview }, me);
     li.classList.add("sending");
+    const shownPreview = li.querySelector(".dm-photo");
+    shownPreview?.querySelector("img").addEventListener("error", () => shownPreview.replaceWith(h("p", { class: "muted" }, "This file cannot be shown")), { once: true });
     const status = h("span", { class: "when muted" }, photo ? "Sending photo…" : "Sending…");
     li.querySelector(".when").replaceWith(status);
     const done = () => preview && URL.revokeObjectURL(preview);
@@ -212,6 +221,7 @@ export async function render(view, username) {
         }
         place(message); // (or the live line was first: then it is in place already)
         done();
+        folder = "inbox";
         if (banner) banner.remove(); // answering a request accepted it
       } catch (error) {
         if (!sending.has(id)) return done(); // it arrived all the same
@@ -226,20 +236,21 @@ export async function render(view, username) {
         const final = error.status >= 400 && error.status < 500 && ![408, 429].includes(error.status);
         const again = h("button", { type: "button", class: "link" }, "Try again");
         again.addEventListener("click", attempt, { once: true });
-        status.replaceChildren(`Not sent: ${error.message} `, final ? null : again, final ? null : " · ", remove);
+        status.replaceChildren(`Not sent: ${error.message} `, ...(final ? [] : [again, " · "]), remove);
       }
     };
     attempt();
   }
 
+  const head = h(
+    "header",
+    { class: "thread-head" },
+    link("/direct", { class: "back", "aria-label": "Back to messages" }, "‹"),
+    link(`/u/${enc(other)}`, { class: "who" }, avatar(user), h("span", { class: "stack-tight" }, h("strong", {}, user.name), h("span", { class: "muted" }, `@${other}`))),
+  );
   view.container.append(
     ...[
-      h(
-      "header",
-      { class: "thread-head" },
-      link("/direct", { class: "back", "aria-label": "Back to messages" }, "‹"),
-      link(`/u/${enc(other)}`, { class: "who" }, avatar(user), h("span", { class: "stack-tight" }, h("strong", {}, user.name), h("span", { class: "muted" }, `@${other}`))),
-    ),
+      head,
       banner,
       h("div", { class: "pager" }, olderError, older),
       list,
@@ -254,8 +265,23 @@ export async function render(view, username) {
     if (place(message) && message.sender !== me) {
       markRead();
       if (stick) toBottom();
+      if (folder !== "inbox") checkRequest();
     }
   };
+  // A first message (or one after a decline) may open a request while the page is open:
+  // it gets its Accept and Decline here too.
+  async function checkRequest() {
+    try {
+      const now = await api("GET", `/api/conversations/${enc(cid)}`, undefined, { signal: view.signal });
+      folder = now.folder;
+      if (folder === "requests" && !banner?.isConnected && view.alive) {
+        banner = requestBanner();
+        head.after(banner);
+      }
+    } catch (error) {
+      // the next message asks again
+    }
+  }
   view.onCleanup(onLive("message", arrived));
   // Away too long for the live line to catch up: read the newest page again.
   view.onCleanup(
