@@ -39,6 +39,9 @@ async def test_each_kind_grouped_and_undone(connection: Connection) -> None:
     page = await app.get_notifications("ana", 10)
     comment_row = next(n for n in page.items if n.kind == "comment")
     assert comment_row.preview == "lovely, @dee" and comment_row.photo is not None
+    mentions = (await app.get_notifications("dee", 10)).items
+    assert [n.preview for n in mentions] == ["lovely, @dee"]  # what mentions her
+    assert [n.preview for n in (await app.get_notifications("bo", 10)).items] == ["hi @bo"]
     assert set(page.users) >= {"eve", "dee", "cy", "bo"}
     await drain(app)  # handled twice: nothing moves
     assert await app.unread_notifications("ana") == 7
@@ -53,6 +56,19 @@ async def test_each_kind_grouped_and_undone(connection: Connection) -> None:
     assert await rows(app, "ana") == [("like", ["dee", "cy", "bo"], 3)]
     assert await rows(app, "bo") == [] and await rows(app, "dee") == []
     assert await app.unread_notifications("ana") == 3 == await app.recount_unread("ana")
+
+
+async def test_a_comment_mentioning_the_photos_owner_tells_them_once(
+    connection: Connection,
+) -> None:
+    app = await fresh_app(connection)
+    await users(app, "ivo", "jen")
+    photo = await app.create_photo("ivo", "https://x.example/2.jpg", None)
+    await app.comment_on_photo(photo.photo_id, "ivo", "jen", "@ivo wow")
+    await drain(app)
+    page = await app.get_notifications("ivo", 10)
+    assert [(n.kind, n.actors, n.preview) for n in page.items] == [("comment", ["jen"], "@ivo wow")]
+    assert await app.unread_notifications("ivo") == 1
 
 
 async def test_unread_is_one_read_and_mark_all_read(connection: Connection) -> None:

@@ -25,7 +25,7 @@ def server(engine: LocalEngine, tmp_path_factory: pytest.TempPathFactory) -> Ite
 def test_the_badge_moves_without_a_reload(browser: Browser, server: str) -> None:
     watch = Watch(server)
     alice, alice_token = account(server, "alice")
-    bob, _ = account(server, "bob")
+    bob, bob_token = account(server, "bob")
     photo = call(server, "POST", f"/api/users/{alice}/photos", {"url": IMAGE}, alice_token)
     a_context, a_page = signed_in(browser, server, alice, **DESKTOP)
     b_context, b_page = signed_in(browser, server, bob, **PHONE)
@@ -44,16 +44,24 @@ def test_the_badge_moves_without_a_reload(browser: Browser, server: str) -> None
     b_page.get_by_role("button", name="Post", exact=True).click()
     b_page.goto(f"/u/{alice}")
     b_page.get_by_role("button", name="Follow").click()
-    expect(heart.locator(".badge")).to_have_text("3")
+    call(
+        server,
+        "POST",
+        f"/api/users/{bob}/photos",
+        {"url": IMAGE, "caption": f"with @{alice}"},
+        bob_token,
+    )
+    expect(heart.locator(".badge")).to_have_text("4")
     shot(a_page, "a1-badge-desktop")
 
     heart.click()
     expect(a_page.get_by_role("heading", name="Activity")).to_be_visible()
     rows = a_page.get_by_label("Notifications").locator("li")
-    expect(rows).to_have_count(3)
+    expect(rows).to_have_count(4)
     expect(rows.filter(has_text="liked your photo.")).to_contain_text(bob)
     expect(rows.filter(has_text="commented:")).to_contain_text("so good")
     expect(rows.filter(has_text="started following you.")).to_contain_text(bob)
+    expect(rows.filter(has_text="mentioned you:")).to_contain_text(f"“with @{alice}”")
     expect(heart.locator(".badge")).to_be_hidden()  # read once seen
     shot(a_page, "a2-activity-desktop")
     b_page.goto("/activity")

@@ -6,11 +6,13 @@ message from a stranger waiting in Requests until accepted."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
-from playwright.sync_api import Browser, Request, expect
+from playwright.sync_api import Browser, Request, Route, expect
 
 from instaclone.engine import LocalEngine
 from tests.live import live_server
@@ -22,6 +24,11 @@ from tests.web.test_walk import DESKTOP, IMAGE, PHONE, account, call, signed_in
 def server(engine: LocalEngine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with live_server(engine.endpoint, tmp_path_factory.mktemp("messages")) as url:
         yield url
+
+
+def slowly(route: Route) -> None:
+    time.sleep(0.8)
+    route.continue_()
 
 
 def test_two_people_talk_live(browser: Browser, server: str, tmp_path: Path) -> None:
@@ -114,6 +121,8 @@ def test_two_people_talk_live(browser: Browser, server: str, tmp_path: Path) -> 
     a_page.get_by_label("Message requests").get_by_role("link").click()
     banner = a_page.get_by_role("region", name="Message request")
     expect(banner).to_contain_text(f"{carol} wants to send you a message")
+    expect(a_page.get_by_role("link", name="Back to message requests")).to_be_visible()
+    expect(a_page.get_by_label(f"Message {carol}")).not_to_be_focused()  # Accept comes first
     shot(a_page, "m4-request-desktop")
     banner.get_by_role("button", name="Accept").click()
     expect(banner).to_be_hidden()
@@ -125,6 +134,24 @@ def test_two_people_talk_live(browser: Browser, server: str, tmp_path: Path) -> 
         "You: are you there?"
     )
     shot(b_page, "m5-inbox-phone")
+    # opened afresh, the newest is in view once the photo above it has loaded and grown
+    # the page
+    for i, colours in enumerate((("#009688", "#ffc107"), ("#795548", "#8bc34a"))):
+        sent = httpx.post(  # two more photos: the texts alone fit the screen, not with them
+            f"{server}/api/users/{bob}/messages/photo",
+            files={"file": ("p.png", picture(tmp_path / f"k{i}.png", colours).read_bytes())},
+            data={"clientId": f"k{i}", "text": f"ok {i}"},
+            headers={"Authorization": f"Bearer {alice_token}"},
+        )
+        assert sent.status_code == 201, sent.text
+    again_context, again = signed_in(browser, server, bob, **PHONE)
+    again_context.route("**/media/**", slowly)  # (a phone's network: the photo comes last)
+    again.goto(f"/direct/t/{alice}")
+    for image in again.locator(".messages img").all():
+        expect(image).to_have_js_property("complete", True)
+    expect(again.locator(".messages li").last).to_contain_text("ok 1")
+    expect(again.locator(".messages li").last).to_be_in_viewport()
+    again_context.close()
     assert watch.alerts == [] and watch.foreign == []
     a_context.close()
     b_context.close()

@@ -48,9 +48,10 @@ async def comment(record: StreamRecord, app: InstagramService) -> None:
         await app.notify(done.photo_owner, "comment", author, at, photo=photo, preview=new.content)
     elif new is None:
         await app.unnotify(done.photo_owner, "comment", author, at, photo_id=done.photo_id)
-    await _mentions(
-        app, old.mentions if old else [], new.mentions if new else [], author, at, photo
-    )
+    # the photo's owner is told of the comment once, as a comment, mentioned or not
+    before = [n for n in (old.mentions if old else []) if n != done.photo_owner]
+    after = [n for n in (new.mentions if new else []) if n != done.photo_owner]
+    await _mentions(app, before, after, author, at, photo, new.content if new else None)
 
 
 @router.on(Photo)
@@ -62,7 +63,8 @@ async def caption_mentions(record: StreamRecord, app: InstagramService) -> None:
     before, after = (old.mentions if old else []), (new.mentions if new else [])
     if before != after:
         at = ulid_ms(done.photo_id)
-        await _mentions(app, before, after, done.username, at, (done.username, done.photo_id))
+        photo = (done.username, done.photo_id)
+        await _mentions(app, before, after, done.username, at, photo, new.caption if new else None)
 
 
 async def _mentions(
@@ -72,10 +74,12 @@ async def _mentions(
     author: str,
     at: int,
     photo: tuple[str, str],
+    text: str | None,
 ) -> None:
+    """Tell those newly mentioned (with the text that mentions them), untell those no more."""
     for name in after:
         if name not in before:
-            await app.notify(name, "mention", author, at, photo=photo)
+            await app.notify(name, "mention", author, at, photo=photo, preview=text)
     for name in before:
         if name not in after:
             await app.unnotify(name, "mention", author, at, photo_id=photo[1])

@@ -7,10 +7,10 @@ import { ago } from "../ui/format.js";
 import { pager } from "../ui/pager.js";
 
 const DOING = {
-  like: "liked your photo.",
-  comment: "commented:",
-  follow: "started following you.",
-  mention: "mentioned you:",
+  like: "liked your photo",
+  comment: "commented",
+  follow: "started following you",
+  mention: "mentioned you",
 };
 
 function who(n) {
@@ -21,7 +21,7 @@ function who(n) {
 
 function row(n) {
   const faces = h("span", { class: "faces" }, n.actors.slice(0, 2).map((a) => avatar(a)));
-  const text = h("p", { class: "what" }, ...who(n), " ", DOING[n.kind] || n.kind, n.preview ? h("span", { class: "preview" }, ` “${n.preview}”`) : "", " ", h("span", { class: "muted" }, ago(new Date(n.at).toISOString())));
+  const text = h("p", { class: "what" }, ...who(n), " ", DOING[n.kind] || n.kind, n.preview ? [":", h("span", { class: "preview" }, ` “${n.preview}”`)] : ".", " ", h("span", { class: "muted" }, ago(new Date(n.at).toISOString())));
   const photo = n.photo
     ? link(`/p/${enc(n.photo.username)}/${enc(n.photo.photoId)}`, { class: "thumb", "aria-label": "Open the photo" }, h("img", { src: n.photo.thumbnailUrl || n.photo.url, alt: "" }))
     : null;

@@ -71,6 +71,15 @@ export async function render(view, username) {
 
   const nearBottom = () => window.innerHeight + window.scrollY >= document.body.scrollHeight - 120;
   const toBottom = () => requestAnimationFrame(() => window.scrollTo(0, document.body.scrollHeight));
+  // Photos grow the page as they load, after it was scrolled to the newest message: while
+  // the reader is at the bottom, the bottom is kept in view.
+  let pinned = true;
+  const onScroll = () => {
+    pinned = nearBottom();
+  };
+  window.addEventListener("scroll", onScroll, { passive: true });
+  view.onCleanup(() => window.removeEventListener("scroll", onScroll));
+  list.addEventListener("load", () => pinned && toBottom(), true); // (load does not bubble)
 
   function place(message) {
     if (shown.has(message.messageId)) return false;
@@ -145,6 +154,7 @@ export async function render(view, username) {
     accept.addEventListener("click", () =>
       act("accept", () => {
         folder = "inbox";
+        backTo(folder);
         box.remove();
       }),
     );
@@ -222,6 +232,7 @@ export async function render(view, username) {
         place(message); // (or the live line was first: then it is in place already)
         done();
         folder = "inbox";
+        backTo(folder);
         if (banner) banner.remove(); // answering a request accepted it
       } catch (error) {
         if (!sending.has(id)) return done(); // it arrived all the same
@@ -242,10 +253,17 @@ export async function render(view, username) {
     attempt();
   }
 
+  // Back leads to the list this conversation is in.
+  const back = link("/direct", { class: "back" }, "‹");
+  const backTo = (where) => {
+    back.setAttribute("href", where === "requests" ? "/direct/requests" : "/direct");
+    back.setAttribute("aria-label", where === "requests" ? "Back to message requests" : "Back to messages");
+  };
+  backTo(folder);
   const head = h(
     "header",
     { class: "thread-head" },
-    link("/direct", { class: "back", "aria-label": "Back to messages" }, "‹"),
+    back,
     link(`/u/${enc(other)}`, { class: "who" }, avatar(user), h("span", { class: "stack-tight" }, h("strong", {}, user.name), h("span", { class: "muted" }, `@${other}`))),
   );
   view.container.append(
@@ -277,6 +295,7 @@ export async function render(view, username) {
       if (folder === "requests" && !banner?.isConnected && view.alive) {
         banner = requestBanner();
         head.after(banner);
+        backTo(folder);
       }
     } catch (error) {
       // the next message asks again
@@ -304,5 +323,5 @@ export async function render(view, username) {
   const visible = () => document.visibilityState === "visible" && owed && markRead();
   document.addEventListener("visibilitychange", visible);
   view.onCleanup(() => document.removeEventListener("visibilitychange", visible));
-  text.focus();
+  if (!banner) text.focus(); // (a request is answered with Accept or Decline first)
 }

@@ -27,6 +27,11 @@ export async function render(view) {
     preview.src = URL.createObjectURL(chosen);
     preview.hidden = false;
   });
+  // A file the browser cannot show is no image: no broken picture (the server says why).
+  preview.addEventListener("error", () => {
+    preview.hidden = true;
+    error.textContent = "That file does not look like a photo: choose a JPEG, PNG or WebP image.";
+  });
   const asStory = new URLSearchParams(location.search).get("kind") === "story";
   const kindPhoto = h("input", { type: "radio", name: "kind", value: "photo", checked: !asStory });
   const kindStory = h("input", { type: "radio", name: "kind", value: "story", checked: asStory });
