@@ -127,13 +127,16 @@ async def read(conversation: ConversationId, app: Service, me: Me) -> Response:
 
 @router.post("/api/conversations/{conversation}/accept", status_code=204)
 async def accept(conversation: ConversationId, app: Service, me: Me) -> Response:
-    """Move a request to your inbox."""
+    """Move a request to your inbox (its unread messages count from now on). A request you
+    declined cannot be accepted: 404."""
     await app.accept_request(me, conversation)
     return Response(status_code=204)
 
 
 @router.post("/api/conversations/{conversation}/decline", status_code=204)
 async def decline(conversation: ConversationId, app: Service, me: Me) -> Response:
-    """Remove a request from your list."""
+    """Decline a request: it and its messages are gone for you for good, and the sender is
+    not told. If they write again, that opens a new request showing only what came after.
+    Declining twice is declining once."""
     await app.decline_request(me, conversation)
     return Response(status_code=204)

@@ -283,7 +283,7 @@ export async function render(view, username) {
     if (place(message) && message.sender !== me) {
       markRead();
       if (stick) toBottom();
-      if (folder !== "inbox") checkRequest();
+      if (folder !== "inbox" && !banner?.isConnected) checkRequest(); // (once per request)
     }
   };
   // A first message (or one after a decline) may open a request while the page is open:
