@@ -154,10 +154,15 @@ export function go(path, { replace = false } = {}) {
   if (replace) history.replaceState(state, "", path);
   else history.pushState(state, "", path);
   window.scrollTo(0, 0);
-  // Focus moves to the new page, unless the reader already put it somewhere in it (a quick
-  // Tab while the page was still loading its last part).
+  // Focus moves to the new page, unless the reader (or the page) has put it somewhere while
+  // the page loaded: a quick Tab, or a click into the search box to look for someone else.
+  let placed = false;
+  const note = () => { placed = true; };
+  document.addEventListener("focusin", note);
   return render().then(() => {
-    if (!main.contains(document.activeElement) || document.activeElement === main) main.focus({ preventScroll: true });
+    document.removeEventListener("focusin", note);
+    const at = document.activeElement;
+    if (!placed || !at || at === document.body) main.focus({ preventScroll: true });
   });
 }
 

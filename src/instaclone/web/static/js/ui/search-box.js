@@ -1,6 +1,6 @@
-// People search as you type: each keystroke waits a moment (debounced), the previous
-// request is cancelled, and an answer that arrives after a newer one is dropped, so the
-// list always matches what is in the box.
+// People search as you type: each keystroke cancels the request on its way and waits a
+// moment (debounced) before asking again, and an answer to an older question is dropped,
+// so the list always matches what is in the box.
 import { api } from "../api/client.js";
 import { go } from "../router.js";
 import { avatar, enc, h } from "./dom.js";
@@ -30,6 +30,10 @@ export function liveQuery(input, { limit = 8, delay = 200, onResults, onClear })
   }
   input.addEventListener("input", () => {
     clearTimeout(timer);
+    // The question changed: an answer still on its way is for the old one and must not show
+    // (arriving within the wait below, it used to replace a list the reader was choosing from).
+    asked += 1;
+    if (controller) controller.abort();
     timer = setTimeout(run, delay);
   });
   return { now: run, cancel: () => { clearTimeout(timer); if (controller) controller.abort(); } };
@@ -61,6 +65,7 @@ export function headerSearch() {
   const pick = (username) => {
     close();
     input.value = "";
+    input.blur(); // chosen: the keyboard goes on to their page
     go(`/u/${enc(username)}`);
   };
   const live = liveQuery(input, {
