@@ -4,10 +4,12 @@ import { api, whenSignedOut } from "./api/client.js";
 import { go, start } from "./router.js";
 import { onSessionChange, session, setMe } from "./state/session.js";
 import { avatar, enc, h, link } from "./ui/dom.js";
+import { keepTimesFresh } from "./ui/format.js";
 import { headerSearch } from "./ui/search-box.js";
 import { onLive } from "./state/live.js";
 
 const nav = document.getElementById("nav");
+keepTimesFresh();
 // The search box lives in the header for the whole visit (phones get a Search link).
 document.querySelector(".top .brand").after(headerSearch());
 

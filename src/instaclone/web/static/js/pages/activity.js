@@ -3,7 +3,7 @@
 import { api, page } from "../api/client.js";
 import { needSignIn } from "../router.js";
 import { avatar, empty, enc, h, link } from "../ui/dom.js";
-import { ago } from "../ui/format.js";
+import { when } from "../ui/format.js";
 import { pager } from "../ui/pager.js";
 
 const DOING = {
@@ -21,7 +21,7 @@ function who(n) {
 
 function row(n) {
   const faces = h("span", { class: "faces" }, n.actors.slice(0, 2).map((a) => avatar(a)));
-  const text = h("p", { class: "what" }, ...who(n), " ", DOING[n.kind] || n.kind, n.preview ? [":", h("span", { class: "preview" }, ` “${n.preview}”`)] : ".", " ", h("span", { class: "muted" }, ago(new Date(n.at).toISOString())));
+  const text = h("p", { class: "what" }, ...who(n), " ", DOING[n.kind] || n.kind, n.preview ? [":", h("span", { class: "preview" }, ` “${n.preview}”`)] : ".", " ", when(new Date(n.at).toISOString(), { class: "muted" }));
   const photo = n.photo
     ? link(`/p/${enc(n.photo.username)}/${enc(n.photo.photoId)}`, { class: "thumb", "aria-label": "Open the photo" }, h("img", { src: n.photo.thumbnailUrl || n.photo.url, alt: "" }))
     : null;

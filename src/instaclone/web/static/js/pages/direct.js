@@ -6,7 +6,7 @@ import { needSignIn } from "../router.js";
 import { session } from "../state/session.js";
 import { onLive } from "../state/live.js";
 import { avatar, empty, enc, h, link } from "../ui/dom.js";
-import { idTime, ago } from "../ui/format.js";
+import { idTime, when } from "../ui/format.js";
 import { pager } from "../ui/pager.js";
 
 function row(entry, people, me) {
@@ -24,7 +24,7 @@ function row(entry, people, me) {
         "span",
         { class: "stack-tight" },
         h("strong", {}, person.name, " ", h("span", { class: "muted handle" }, `@${entry.other}`)),
-        h("span", { class: "preview" }, mine ? `You: ${entry.preview}` : entry.preview, " · ", h("span", { class: "muted" }, ago(idTime(entry.lastMessageId)))),
+        h("span", { class: "preview" }, mine ? `You: ${entry.preview}` : entry.preview, " · ", when(idTime(entry.lastMessageId), { class: "muted" })),
       ),
       entry.unread ? h("span", { class: "count", "aria-hidden": "true" }, entry.unread > 99 ? "99+" : String(entry.unread)) : null,
     ),

@@ -3,7 +3,7 @@ import { api, page } from "../api/client.js";
 import { go } from "../router.js";
 import { session } from "../state/session.js";
 import { avatar, countedText, empty, enc, h, link } from "../ui/dom.js";
-import { ago, plural } from "../ui/format.js";
+import { plural, when } from "../ui/format.js";
 import { pager } from "../ui/pager.js";
 import { altOf, captionOf, doubleTapToLike, likeControls, photoHref, photoPath, saveButton } from "../ui/photo-card.js";
 import { richText } from "../ui/rich-text.js";
@@ -62,7 +62,7 @@ export async function render(view, owner, photoId) {
   function commentItem(comment) {
     const author = comment.commentingUsername;
     const body = h("span", { class: "body" }, richText(comment.content, comment.mentions));
-    const li = h("li", {}, avatar(comment.user || author), link(`/u/${enc(author)}`, {}, h("strong", {}, author)), body, h("span", { class: "muted" }, ago(comment.createdAt)));
+    const li = h("li", {}, avatar(comment.user || author), link(`/u/${enc(author)}`, {}, h("strong", {}, author)), body, when(comment.createdAt, { class: "muted" }));
     const path = `${photoPath(photo)}/comments/${enc(comment.commentId)}`;
     if (me && me.username === author) {
       li.append(
@@ -221,7 +221,7 @@ export async function render(view, owner, photoId) {
       h(
         "div",
         { class: "side" },
-        h("div", { class: "card-head" }, avatar(photo.user || photo.username), link(`/u/${enc(photo.username)}`, {}, h("strong", {}, photo.username)), h("span", { class: "muted" }, ago(photo.createdAt))),
+        h("div", { class: "card-head" }, avatar(photo.user || photo.username), link(`/u/${enc(photo.username)}`, {}, h("strong", {}, photo.username)), when(photo.createdAt, { class: "muted" })),
         h(
           "div",
           { class: "card-body" },

@@ -6,7 +6,7 @@ import { go } from "../router.js";
 import { session } from "../state/session.js";
 import { avatar, empty, enc, h, link } from "../ui/dom.js";
 import { plural } from "../ui/format.js";
-import { followButton, isFollowing } from "../ui/follow-button.js";
+import { followButton, followsMe, isFollowing } from "../ui/follow-button.js";
 import { photoGrid } from "../ui/grid.js";
 import { richText } from "../ui/rich-text.js";
 
@@ -38,19 +38,25 @@ export async function render(view, username, tab = "posts") {
   }
   view.setTitle(`${user.name} (@${user.username})`, true);
   view.keep = tab !== "saved"; // Saved is drawn afresh: a photo unsaved meanwhile is gone
-  const [stories, following] = await Promise.all([
+  const [stories, following, followsYou] = await Promise.all([
     api("GET", `/api/users/${enc(user.username)}/stories?limit=1`, undefined, { signal: view.signal }),
     isFollowing(user.username, view.signal),
+    followsMe(user.username, view.signal),
   ]);
   const hasStories = stories.items.length > 0;
   const followers = h("span", {}, plural(user.followerCount, "follower", "followers"));
   const follow =
     following === null
       ? null
-      : followButton(user.username, following, (now) => {
-          user.followerCount += now ? 1 : -1;
-          followers.textContent = plural(user.followerCount, "follower", "followers");
-        });
+      : followButton(
+          user.username,
+          following,
+          (now) => {
+            user.followerCount += now ? 1 : -1;
+            followers.textContent = plural(user.followerCount, "follower", "followers");
+          },
+          { followsYou },
+        );
   const face = avatar(user, true, hasStories);
   view.container.append(
     h(
@@ -61,6 +67,7 @@ export async function render(view, username, tab = "posts") {
         "div",
         { class: "who" },
         h("h1", {}, h("span", { class: "name" }, user.name), " ", h("span", { class: "muted handle" }, `@${user.username}`)),
+        followsYou ? h("p", { class: "follows-you" }, h("span", { class: "chip" }, "Follows you")) : null,
         h(
           "ul",
           { class: "stats" },

@@ -7,7 +7,7 @@ import { go, needSignIn } from "../router.js";
 import { session } from "../state/session.js";
 import { onLive } from "../state/live.js";
 import { avatar, empty, enc, h, link } from "../ui/dom.js";
-import { ago } from "../ui/format.js";
+import { when } from "../ui/format.js";
 import { toast } from "../ui/toast.js";
 
 const MAX = 1000;
@@ -26,7 +26,7 @@ function bubble(message, me) {
     "li",
     { class: mine ? "mine" : "theirs", "data-id": message.messageId || "" },
     h("div", { class: "bubble" }, photo, message.text ? h("p", {}, message.text) : null),
-    h("span", { class: "when muted", title: message.createdAt || "" }, message.createdAt ? ago(message.createdAt) : ""),
+    when(message.createdAt, { class: "when muted" }),
   );
 }
 

@@ -1,14 +1,15 @@
-// Follow / Following: disabled while its request runs; unfollowing asks first.
+// Follow / Following (or Follow back, to someone who follows you): disabled while its
+// request runs; unfollowing asks first.
 import { api } from "../api/client.js";
 import { needSignIn } from "../router.js";
 import { session } from "../state/session.js";
 import { enc, h } from "./dom.js";
 import { toast } from "./toast.js";
 
-export function followButton(username, following, onChange = () => {}) {
+export function followButton(username, following, onChange = () => {}, { followsYou = false } = {}) {
   const button = h("button", { type: "button" });
   const show = () => {
-    button.textContent = following ? "Following" : "Follow";
+    button.textContent = following ? "Following" : followsYou ? "Follow back" : "Follow";
     button.className = following ? "" : "primary";
     button.setAttribute("aria-pressed", String(following));
   };
@@ -35,4 +36,11 @@ export async function isFollowing(username, signal) {
   const me = session.me;
   if (!me || me.username === username) return null;
   return (await api("GET", `/api/users/${enc(me.username)}/following/${enc(username)}`, undefined, { signal })).following;
+}
+
+// Whether they follow you (null when signed out, or when it is you).
+export async function followsMe(username, signal) {
+  const me = session.me;
+  if (!me || me.username === username) return null;
+  return (await api("GET", `/api/users/${enc(username)}/following/${enc(me.username)}`, undefined, { signal })).following;
 }

@@ -3,7 +3,7 @@ import { api } from "../api/client.js";
 import { go, needSignIn } from "../router.js";
 import { session } from "../state/session.js";
 import { avatar, enc, h, link } from "./dom.js";
-import { ago, plural } from "./format.js";
+import { plural, when } from "./format.js";
 import { richText } from "./rich-text.js";
 import { toast } from "./toast.js";
 
@@ -136,7 +136,7 @@ export function photoCard(photo) {
   return h(
     "article",
     { class: "card" },
-    h("div", { class: "card-head" }, avatar(photo.user || photo.username), link(`/u/${enc(photo.username)}`, {}, h("strong", {}, photo.username)), h("span", { class: "muted" }, ago(photo.createdAt))),
+    h("div", { class: "card-head" }, avatar(photo.user || photo.username), link(`/u/${enc(photo.username)}`, {}, h("strong", {}, photo.username)), when(photo.createdAt, { class: "muted" })),
     frame,
     h(
       "div",
