@@ -20,6 +20,7 @@ from instaclone.api.observability import Observe, observe_dynamodb
 from instaclone.api.routes import (
     accounts,
     activity,
+    blocks,
     discovery,
     feed,
     live,
@@ -114,6 +115,7 @@ def create_app(
         users,
         photos,
         saved,
+        blocks,
         stories,
         feed,
         discovery,

@@ -97,6 +97,10 @@ class Following(Body):
     following: bool
 
 
+class Blocked(Body):
+    blocked: bool
+
+
 class Liked(Body):
     liked: bool
 

@@ -4,6 +4,7 @@ from instaclone.domain.accounts import SESSION_LIFETIME, InvalidCredentialsError
 from instaclone.domain.errors import (
     AlreadyFollowingError,
     AlreadyLikedError,
+    BlockedError,
     CommentNotFoundError,
     ConflictError,
     ContentionError,
@@ -21,6 +22,7 @@ from instaclone.domain.errors import (
 )
 from instaclone.domain.models import (
     SCHEMA,
+    Block,
     Comment,
     FeedItem,
     FeedState,
@@ -44,6 +46,8 @@ __all__ = [
     "Account",
     "AlreadyFollowingError",
     "AlreadyLikedError",
+    "Block",
+    "BlockedError",
     "Comment",
     "CommentNotFoundError",
     "CommentWithUser",

@@ -87,3 +87,14 @@ class NotAllowedError(DomainError):
 
 class ContentionError(DomainError):
     """Too many concurrent writers on the same items: the retries ran out. Try again."""
+
+
+class BlockedError(NotAllowedError):
+    """One of two people blocked the other: no follow, no message between them."""
+
+    def __init__(self, actor: str, other: str, *, by_actor: bool, doing: str) -> None:
+        if by_actor:
+            super().__init__(f"you blocked {other!r}: unblock them to {doing} them")
+        else:
+            super().__init__(f"you can't {doing} {other!r}")
+        self.actor, self.other, self.by_actor = actor, other, by_actor

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from instaclone.data import Page
 from instaclone.domain.base import ServiceBase
+from instaclone.domain.block_checks import check_no_block
 from instaclone.domain.errors import (
     AlreadyFollowingError,
+    BlockedError,
     NotFollowingError,
     SelfFollowError,
     UserNotFoundError,
@@ -20,14 +22,20 @@ class FollowOps(ServiceBase):
         if follower == followed:
             raise SelfFollowError(follower)
         follow = self.follows.create(followed_username=followed, following_username=follower)
-        await self.run(
+        transaction = (
             self.table.transaction()
             .add(follow, label="follow")
             .add(self.users.update(username=followed).add("follower_count", 1), label="followed")
-            .add(self.users.update(username=follower).add("following_count", 1), label="follower"),
+            .add(self.users.update(username=follower).add("following_count", 1), label="follower")
+        )
+        check_no_block(transaction, self.table, follower, followed)
+        await self.run(
+            transaction,
             follow=lambda _: AlreadyFollowingError(follower, followed),
             followed=lambda _: UserNotFoundError(followed),
             follower=lambda _: UserNotFoundError(follower),
+            blocked_by=lambda _: BlockedError(follower, followed, by_actor=False, doing="follow"),
+            blocking=lambda _: BlockedError(follower, followed, by_actor=True, doing="follow"),
         )
         return follow.result()
 

@@ -29,6 +29,7 @@ from instaclone.data import (
     new_ulid,
 )
 from instaclone.domain.base import ServiceBase
+from instaclone.domain.block_checks import blocked_error, check_no_block
 from instaclone.domain.errors import (
     ContentionError,
     InvalidInputError,
@@ -234,6 +235,7 @@ class MessageOps(ServiceBase):
             .add(theirs_update, label="theirs")
             .add(self.users.check(attr("username").exists(), username=recipient), label="user")
         )
+        check_no_block(transaction, self.table, sender, recipient)
         if folder == "inbox":  # the total counts the inbox; requests count once each
             transaction.add(
                 counters.update(username=recipient).upsert().add("unread", 1).add("version", 1)
@@ -248,6 +250,9 @@ class MessageOps(ServiceBase):
             failed = {r.label for r in cancelled.reasons if r.code == "ConditionalCheckFailed"}
             if "user" in failed:
                 raise UserNotFoundError(recipient) from cancelled
+            blocked = blocked_error(failed, sender, recipient, "message")
+            if blocked is not None:
+                raise blocked from cancelled
             if failed or cancelled.conflict:
                 return None  # a retry, or the other side changed the conversation: again
             raise

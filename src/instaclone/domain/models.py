@@ -27,6 +27,7 @@ Our own entities, in the same table (no new index):
 | SavedMark  | SAVED#{username}    | PHOTO#{photoId}      | a save (whether this photo is saved)               |
 | SavedEntry | SAVED#{username}    | SAVE#{saveId}        | a save, in the same transaction (newest first)     |
 | Saver      | SAVERS#{photoId}    | USER#{username}      | a save, in the same transaction (for the cascade)  |
+| Block      | BLOCKS#{username}   | USER#{blocked}       | a block (does she block him? one GetItem; a list)  |
 """
 
 from __future__ import annotations
@@ -440,6 +441,16 @@ class DirectCounter(Entity):
     """Moves by one with every change: a live page keeps the newest state it was sent."""
 
 
+class Block(Entity):
+    """That ``username`` blocked ``blocked``: neither can follow or message the other, and
+    what the blocked one does no longer notifies them."""
+
+    primary_key = Key(pk="BLOCKS#{username}", sk="USER#{blocked}")
+
+    username: str
+    blocked: str
+
+
 ENTITIES: tuple[type[Entity], ...] = (
     User,
     Photo,
@@ -468,6 +479,7 @@ ENTITIES: tuple[type[Entity], ...] = (
     MessageReceipt,
     InboxEntry,
     DirectCounter,
+    Block,
 )
 
 SCHEMA = TableSchema(ENTITIES, indexes={"gsi1": ("GSI1PK", "GSI1SK")})

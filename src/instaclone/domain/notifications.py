@@ -19,6 +19,7 @@ from typing import Any
 
 from instaclone.data import TransactionCancelledError, TransactWrite, attr
 from instaclone.domain.base import ServiceBase
+from instaclone.domain.block_checks import has_blocked
 from instaclone.domain.errors import ContentionError
 from instaclone.domain.models import (
     NotificationActor,
@@ -86,6 +87,8 @@ class NotificationOps(ServiceBase):
         already)."""
         if recipient == actor or kind not in KINDS:
             return False
+        if await has_blocked(self.table, recipient, actor):
+            return False  # they blocked the one who did it: not a word of it
         groups, actors, counters = self._notif_entities()
         key = group_key(kind, at_ms, photo[1] if photo else None)
         expires = int(at_ms / 1000) + LIFETIME

@@ -2,7 +2,7 @@
 the seed's order, on the data layer. Each part lives in its own module:
 
 users · photos · likes · comments · follows · stories · feed · workflows · accounts ·
-search · hashtags · explore · saved
+search · hashtags · explore · saved · notifications · messages · blocks
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from argon2 import PasswordHasher
 
 from instaclone.data import Table
 from instaclone.domain.accounts import AccountOps
+from instaclone.domain.blocks import BlockOps
 from instaclone.domain.explore import ExploreOps
 from instaclone.domain.feed import Feed, FeedPolicy, FeedWriter, PushFeed, StoryTray
 from instaclone.domain.hashtags import HashtagOps
@@ -31,6 +32,7 @@ class InstagramService(
     ExploreOps,
     SavedOps,
     NotificationOps,
+    BlockOps,
     MessageOps,
 ):
     def __init__(

@@ -4,6 +4,7 @@ Later areas (notifications, hashtags, search) add a module and one line here."""
 from __future__ import annotations
 
 from instaclone.events.handlers import (
+    blocks,
     cascades,
     celebrities,
     explore,
@@ -27,6 +28,7 @@ def default_router() -> Router:
         hashtags,
         explore,
         notifications,
+        blocks,
     ):
         router.include(module.router)
     return router

@@ -1,0 +1,127 @@
+"""Blocking against DynamoDB Local, the pipeline drained: a block ends the follows both ways
+and a waiting request, stops follows and messages both ways (a follow racing the block
+never outlives it), silences the blocked one's notifications, and undoes cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+import pytest
+
+from instaclone.data import Connection
+from instaclone.domain import (
+    BlockedError,
+    InstagramService,
+    InvalidInputError,
+    UserNotFoundError,
+)
+from tests.events.conftest import drain, fresh_app, users
+
+
+async def counts(app: InstagramService, name: str) -> tuple[int, int]:
+    user = await app.get_user_profile(name)
+    assert user is not None
+    return user.follower_count, user.following_count
+
+
+async def test_a_block_parts_two_people_and_stops_them_both_ways(connection: Connection) -> None:
+    app = await fresh_app(connection)
+    await users(app, "ana", "bo", "cy")
+    await app.follow_user("bo", "ana")
+    await app.follow_user("ana", "bo")
+    await app.follow_user("cy", "ana")
+    await app.send_message("cy", "ana", "hello?", "c1")  # a request: she does not follow cy
+    photo = await app.create_photo("ana", "https://x.example/1.jpg", None)
+    await drain(app)
+    assert [e.other for e in (await app.get_conversations("ana", "requests")).items] == ["cy"]
+
+    assert await app.block_user("ana", "bo") is True
+    assert await app.block_user("ana", "cy") is True
+    assert await app.block_user("ana", "cy") is False  # twice is one block
+    await drain(app)
+    for a, b in (("ana", "bo"), ("bo", "ana"), ("cy", "ana")):
+        assert not await app.is_following(a, b)
+    assert await counts(app, "ana") == (0, 0)
+    assert await counts(app, "bo") == (0, 0)
+    assert await counts(app, "cy") == (0, 0)
+    assert (await app.get_conversations("ana", "requests")).items == []
+    assert (await app.direct_unread("ana")).requests == 0
+    assert [u.username for u in (await app.get_blocked_paginated("ana")).items] == ["bo", "cy"]
+    assert await app.is_blocked("ana", "bo") and not await app.is_blocked("bo", "ana")
+
+    # neither can follow or message the other, whichever of them tries
+    with pytest.raises(BlockedError, match="you can't follow 'ana'"):
+        await app.follow_user("bo", "ana")
+    with pytest.raises(BlockedError, match="unblock them to follow them"):
+        await app.follow_user("ana", "bo")
+    with pytest.raises(BlockedError, match="you can't message 'ana'"):
+        await app.send_message("cy", "ana", "again?", "c2")
+    with pytest.raises(BlockedError, match="unblock them to message them"):
+        await app.send_message("ana", "cy", "go away", "a1")
+    assert await counts(app, "ana") == (0, 0)  # refused, and nothing left behind
+    assert (await app.get_conversations("ana", "requests")).items == []
+
+    # what they still may do (like a public photo) no longer tells her
+    await app.like_photo(photo.photo_id, "ana", "cy")
+    await app.comment_on_photo(photo.photo_id, "ana", "bo", "@ana look")
+    await drain(app)
+    assert (await app.get_notifications("ana", 10)).items == []
+    assert await app.unread_notifications("ana") == 0
+
+    # unblocked, they may follow again (what the block ended stays ended)
+    assert await app.unblock_user("ana", "bo") is True
+    assert await app.unblock_user("ana", "bo") is False
+    assert not await app.is_following("bo", "ana")
+    await app.follow_user("bo", "ana")
+    assert await counts(app, "ana") == (1, 0)
+    assert [u.username for u in (await app.get_blocked_paginated("ana")).items] == ["cy"]
+
+
+async def test_what_cannot_be_blocked(connection: Connection) -> None:
+    app = await fresh_app(connection)
+    await users(app, "dee")
+    with pytest.raises(InvalidInputError):
+        await app.block_user("dee", "dee")
+    with pytest.raises(UserNotFoundError):
+        await app.block_user("dee", "nobody_here")
+    assert (await app.get_blocked_paginated("dee")).items == []
+
+
+async def test_follows_racing_blocks_leave_no_follow_and_true_counts(
+    connection: Connection,
+) -> None:
+    app = await fresh_app(connection)
+    names = [f"fan{i}" for i in range(12)]
+    await users(app, "star", *names)
+
+    async def follow(name: str) -> None:
+        with contextlib.suppress(BlockedError):  # the block came first
+            await app.follow_user(name, "star")
+
+    async def block(name: str) -> None:
+        await asyncio.sleep(0.001 * (names.index(name) % 4))
+        await app.block_user("star", name)
+
+    await asyncio.gather(*(follow(n) for n in names), *(block(n) for n in names))
+    await drain(app)
+    for name in names:
+        assert not await app.is_following(name, "star")
+        assert await counts(app, name) == (0, 0)
+    assert await counts(app, "star") == (0, 0)
+    assert await app.get_followers("star") == []
+
+
+async def test_parting_ways_twice_changes_nothing(connection: Connection) -> None:
+    """The pipeline may run a block's record again (after a crash): the same end state."""
+    app = await fresh_app(connection)
+    await users(app, "gus", "hal")
+    await app.follow_user("hal", "gus")
+    await app.send_message("hal", "gus", "hi", "h1")
+    await app.block_user("gus", "hal")
+    await app.part_ways("gus", "hal")  # before the pipeline runs it,
+    await drain(app)  # and by the pipeline
+    await app.part_ways("gus", "hal")  # and once more
+    assert await counts(app, "gus") == (0, 0) and await counts(app, "hal") == (0, 0)
+    assert (await app.direct_unread("gus")).requests == 0
+    assert (await app.get_conversations("gus", "requests")).items == []
