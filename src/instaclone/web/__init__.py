@@ -37,6 +37,7 @@ PAGES = [
     "/explore",
     "/tags/{tag}",
     "/settings",
+    "/settings/blocked",
     "/activity",
     "/direct",
     "/direct/requests",

@@ -18,6 +18,7 @@ const routes = [
   [/^\/explore$/, "explore"],
   [/^\/tags\/([^/]+)$/, "tag"],
   [/^\/settings$/, "settings"],
+  [/^\/settings\/blocked$/, "blocked"],
   [/^\/activity$/, "activity"],
   [/^\/direct$/, "direct"],
   [/^\/direct\/(requests)$/, "direct"],

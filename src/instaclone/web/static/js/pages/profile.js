@@ -6,6 +6,7 @@ import { go } from "../router.js";
 import { session } from "../state/session.js";
 import { avatar, empty, enc, h, link } from "../ui/dom.js";
 import { plural } from "../ui/format.js";
+import { blockButton, isBlocked } from "../ui/block.js";
 import { followButton, followsMe, isFollowing } from "../ui/follow-button.js";
 import { photoGrid } from "../ui/grid.js";
 import { richText } from "../ui/rich-text.js";
@@ -38,15 +39,18 @@ export async function render(view, username, tab = "posts") {
   }
   view.setTitle(`${user.name} (@${user.username})`, true);
   view.keep = tab !== "saved"; // Saved is drawn afresh: a photo unsaved meanwhile is gone
-  const [stories, following, followsYou] = await Promise.all([
+  const [stories, following, followsYou, blocked] = await Promise.all([
     api("GET", `/api/users/${enc(user.username)}/stories?limit=1`, undefined, { signal: view.signal }),
     isFollowing(user.username, view.signal),
     followsMe(user.username, view.signal),
+    isBlocked(user.username, view.signal),
   ]);
   const hasStories = stories.items.length > 0;
   const followers = h("span", {}, plural(user.followerCount, "follower", "followers"));
+  // Blocked or unblocked: the page is drawn afresh (what the block ended is gone from it).
+  const redraw = () => go(location.pathname, { replace: true });
   const follow =
-    following === null
+    following === null || blocked
       ? null
       : followButton(
           user.username,
@@ -77,7 +81,9 @@ export async function render(view, username, tab = "posts") {
         ),
         user.bio ? h("p", { class: "bio" }, richText(user.bio, user.mentions)) : null,
         user.website ? h("p", {}, website(user.website)) : null,
-        h("div", { class: "row" }, follow, session.me && !mine ? link(`/direct/t/${enc(user.username)}`, { class: "button" }, "Message") : null),
+        blocked
+          ? [h("p", { class: "muted" }, `You blocked @${user.username}. They can't follow you or message you.`), h("div", { class: "row" }, blockButton(user.username, true, redraw))]
+          : h("div", { class: "row" }, follow, session.me && !mine ? [link(`/direct/t/${enc(user.username)}`, { class: "button" }, "Message"), blockButton(user.username, false, redraw)] : null),
         mine ? link("/settings", { class: "button" }, "Edit profile") : null,
       ),
     ),

@@ -112,6 +112,6 @@ export async function render(view) {
     h("section", { class: "card settings-picture", "aria-label": "Profile photo" }, face, h("div", { class: "stack-tight" }, h("strong", {}, `@${user.username}`), h("div", { class: "row" }, choose, removeButton), progress, pictureStatus, h("p", { class: "muted" }, "JPEG, PNG or WebP, up to 15 MB. We keep the middle square."))),
     file,
     form,
-    h("section", { class: "account-actions" }, h("h2", {}, "Account"), h("button", { type: "button", onclick: logOut }, "Log out")),
+    h("section", { class: "account-actions" }, h("h2", {}, "Account"), h("div", { class: "row" }, link("/settings/blocked", { class: "button" }, "Blocked accounts"), h("button", { type: "button", onclick: logOut }, "Log out"))),
   );
 }

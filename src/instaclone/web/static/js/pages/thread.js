@@ -6,6 +6,7 @@ import { api, page } from "../api/client.js";
 import { go, needSignIn } from "../router.js";
 import { session } from "../state/session.js";
 import { onLive } from "../state/live.js";
+import { blockButton, blockQuestion, isBlocked } from "../ui/block.js";
 import { avatar, empty, enc, h, link } from "../ui/dom.js";
 import { when } from "../ui/format.js";
 import { toast } from "../ui/toast.js";
@@ -45,9 +46,13 @@ export async function render(view, username) {
     return;
   }
   const cid = [me, other].sort().join(":");
-  const [user, entry] = await Promise.all([
+  const [user, blocked, entry] = await Promise.all([
     api("GET", `/api/users/${enc(other)}`, undefined, { signal: view.signal }).catch((error) => {
       if (error.status === 404) return null;
+      throw error;
+    }),
+    isBlocked(other, view.signal).catch((error) => {
+      if (error.status === 404 || error.status === 422) return false;
       throw error;
     }),
     api("GET", `/api/conversations/${enc(cid)}`, undefined, { signal: view.signal }).catch((error) => {
@@ -139,27 +144,45 @@ export async function render(view, username) {
   function requestBanner() {
     const accept = h("button", { type: "button", class: "primary" }, "Accept");
     const decline = h("button", { type: "button", class: "danger" }, "Decline");
-    const box = h("div", { class: "request-banner", role: "region", "aria-label": "Message request" }, h("p", {}, `${user.name} wants to send you a message. Accept to move it to your inbox.`), h("div", { class: "row" }, accept, decline));
-    const act = async (what, done) => {
-      accept.disabled = decline.disabled = true;
+    const block = h("button", { type: "button", class: "link danger" }, "Block");
+    const box = h("div", { class: "request-banner", role: "region", "aria-label": "Message request" }, h("p", {}, `${user.name} wants to send you a message. Accept to move it to your inbox.`), h("div", { class: "row" }, accept, decline, block));
+    const buttons = [accept, decline, block];
+    const act = async (steps, done) => {
+      buttons.forEach((b) => (b.disabled = true));
       try {
-        await api("POST", `/api/conversations/${enc(cid)}/${what}`);
+        for (const step of steps) await step();
         done();
       } catch (error) {
         toast(error.message);
         if (error.status === 404) return go("/direct/requests", { replace: true }); // declined elsewhere
-        accept.disabled = decline.disabled = false;
+        buttons.forEach((b) => (b.disabled = false));
       }
     };
+    const answer = (what) => () => api("POST", `/api/conversations/${enc(cid)}/${what}`);
+    const toRequests = () => go("/direct/requests", { replace: true });
     accept.addEventListener("click", () =>
-      act("accept", () => {
+      act([answer("accept")], () => {
         folder = "inbox";
         backTo(folder);
         box.remove();
       }),
     );
-    decline.addEventListener("click", () => act("decline", () => go("/direct/requests", { replace: true })));
+    decline.addEventListener("click", () => act([answer("decline")], toRequests));
+    // Block: declined (it leaves Requests at once, whether or not declined elsewhere
+    // meanwhile), then blocked.
+    const declined = () => answer("decline")().catch((error) => {
+      if (![404, 422].includes(error.status)) throw error; // (accepted meanwhile: 422)
+    });
+    block.addEventListener("click", () => {
+      if (confirm(blockQuestion(other))) act([declined, () => api("PUT", `/api/me/blocked/${enc(other)}`)], toRequests);
+    });
     return box;
+  }
+
+  // Someone you blocked: no composer, but a way back.
+  function blockedNote() {
+    const unblock = blockButton(other, true, () => go(location.pathname, { replace: true }));
+    return h("div", { class: "composer blocked-note" }, h("p", { class: "muted" }, `You blocked @${other}. Unblock them to send a message.`), unblock);
   }
 
   // The composer: Enter sends, Shift+Enter starts a new line; a photo can go with the text.
@@ -272,7 +295,7 @@ export async function render(view, username) {
       banner,
       h("div", { class: "pager" }, olderError, older),
       list,
-      form,
+      blocked ? blockedNote() : form,
     ].filter(Boolean),
   );
 
@@ -323,5 +346,5 @@ export async function render(view, username) {
   const visible = () => document.visibilityState === "visible" && owed && markRead();
   document.addEventListener("visibilitychange", visible);
   view.onCleanup(() => document.removeEventListener("visibilitychange", visible));
-  if (!banner) text.focus(); // (a request is answered with Accept or Decline first)
+  if (!banner && !blocked) text.focus(); // (a request is answered with Accept or Decline first)
 }
