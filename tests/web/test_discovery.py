@@ -237,6 +237,7 @@ def test_what_a_first_walk_found(browser: Browser, server: str) -> None:
     expect(page.get_by_role("option")).to_have_count(0)
     page.unroute(re.compile(r"/api/search/users\?"))
     _let_through(held[1])
+    expect(page.get_by_role("option", name=star)).to_be_visible()  # the answer to "kenj"
     box.press("ArrowDown")
     expect(page.get_by_role("option", name=star)).to_have_attribute("aria-selected", "true")
     box.press("Enter")
