@@ -8,10 +8,10 @@ from __future__ import annotations
 import json
 import time
 import urllib.error
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Dialog, expect
 
 from instaclone.engine import LocalEngine
 from tests.live import live_server
@@ -43,13 +43,20 @@ def test_block_a_stranger_from_his_request(browser: Browser, server: str) -> Non
     context, page = signed_in(browser, server, ann, **DESKTOP)
     questions: list[str] = []
 
+    def answer(yes: bool) -> Callable[[Dialog], None]:
+        def respond(dialog: Dialog) -> None:
+            questions.append(dialog.message)
+            (dialog.accept if yes else dialog.dismiss)()
+
+        return respond
+
     page.goto("/direct/requests")
     page.get_by_label("Message requests").get_by_role("link").first.click()
     banner = page.get_by_role("region", name="Message request")
-    page.once("dialog", lambda d: (questions.append(d.message), d.dismiss()))
+    page.once("dialog", answer(False))
     banner.get_by_role("button", name="Block").click()  # asked, and she says no: nothing
     expect(banner.get_by_role("button", name="Accept")).to_be_enabled()
-    page.once("dialog", lambda d: (questions.append(d.message), d.accept()))
+    page.once("dialog", answer(True))
     banner.get_by_role("button", name="Block").click()
     expect(page).to_have_url(f"{server}/direct/requests")
     expect(page.get_by_role("heading", name="No message requests")).to_be_visible()
