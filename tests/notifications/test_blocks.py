@@ -1,6 +1,7 @@
-"""Blocking against DynamoDB Local, the pipeline drained: a block ends the follows both ways
-and a waiting request, stops follows and messages both ways (a follow racing the block
-never outlives it), silences the blocked one's notifications, and undoes cleanly."""
+"""Blocking against DynamoDB Local, the pipeline drained: a block ends the follows both ways,
+a waiting request and what the blocked one did in the blocker's notifications; it stops
+follows, messages, likes and comments both ways, silences the blocked one from then on, and
+undoes cleanly; handled late, after an unblock, it ends nothing made since."""
 
 from __future__ import annotations
 
@@ -27,13 +28,17 @@ async def counts(app: InstagramService, name: str) -> tuple[int, int]:
 
 async def test_a_block_parts_two_people_and_stops_them_both_ways(connection: Connection) -> None:
     app = await fresh_app(connection)
-    await users(app, "ana", "bo", "cy")
+    await users(app, "ana", "bo", "cy", "dee")
     await app.follow_user("bo", "ana")
     await app.follow_user("ana", "bo")
     await app.follow_user("cy", "ana")
     await app.send_message("cy", "ana", "hello?", "c1")  # a request: she does not follow cy
     photo = await app.create_photo("ana", "https://x.example/1.jpg", None)
+    await app.like_photo(photo.photo_id, "ana", "cy")
+    await app.comment_on_photo(photo.photo_id, "ana", "cy", "so so")
+    await app.like_photo(photo.photo_id, "ana", "bo")
     await drain(app)
+    assert await app.unread_notifications("ana") == 5  # 2 follows, 2 likes, a comment
     assert [e.other for e in (await app.get_conversations("ana", "requests")).items] == ["cy"]
 
     assert await app.block_user("ana", "bo") is True
@@ -46,6 +51,9 @@ async def test_a_block_parts_two_people_and_stops_them_both_ways(connection: Con
     assert await counts(app, "bo") == (0, 0)
     assert await counts(app, "cy") == (0, 0)
     assert (await app.get_conversations("ana", "requests")).items == []
+    # what they did is gone from her notifications (their likes stay on the photo)
+    assert (await app.get_notifications("ana", 10)).items == []
+    assert await app.unread_notifications("ana") == 0 == await app.recount_unread("ana")
     assert (await app.direct_unread("ana")).requests == 0
     assert [u.username for u in (await app.get_blocked_paginated("ana")).items] == ["bo", "cy"]
     assert await app.is_blocked("ana", "bo") and not await app.is_blocked("bo", "ana")
@@ -53,21 +61,34 @@ async def test_a_block_parts_two_people_and_stops_them_both_ways(connection: Con
     # neither can follow or message the other, whichever of them tries
     with pytest.raises(BlockedError, match="you can't follow 'ana'"):
         await app.follow_user("bo", "ana")
-    with pytest.raises(BlockedError, match="unblock them to follow them"):
+    with pytest.raises(BlockedError, match="unblock them first"):
         await app.follow_user("ana", "bo")
     with pytest.raises(BlockedError, match="you can't message 'ana'"):
         await app.send_message("cy", "ana", "again?", "c2")
-    with pytest.raises(BlockedError, match="unblock them to message them"):
+    with pytest.raises(BlockedError, match="unblock them first"):
         await app.send_message("ana", "cy", "go away", "a1")
     assert await counts(app, "ana") == (0, 0)  # refused, and nothing left behind
     assert (await app.get_conversations("ana", "requests")).items == []
 
-    # what they still may do (like a public photo) no longer tells her
-    await app.like_photo(photo.photo_id, "ana", "cy")
-    await app.comment_on_photo(photo.photo_id, "ana", "bo", "@ana look")
+    # nor like or comment on her photos (nor she on theirs)
+    another = await app.create_photo("ana", "https://x.example/3.jpg", None)
+    with pytest.raises(BlockedError, match="you can't like photos of 'ana'"):
+        await app.like_photo(another.photo_id, "ana", "cy")
+    with pytest.raises(BlockedError, match="you can't comment on photos of 'ana'"):
+        await app.comment_on_photo(photo.photo_id, "ana", "bo", "@ana look")
+    theirs = await app.create_photo("bo", "https://x.example/2.jpg", "@ana look")
+    with pytest.raises(BlockedError, match="unblock them first"):
+        await app.like_photo(theirs.photo_id, "bo", "ana")
+    assert (await app.get_photo("ana", photo.photo_id)).likes_count == 2  # type: ignore[union-attr]
+
+    # what they still may do (mention her elsewhere) no longer tells her
+    await app.comment_on_photo(theirs.photo_id, "bo", "cy", "hey @ana")
+    await app.like_photo(photo.photo_id, "ana", "dee")  # (someone else: she is told)
     await drain(app)
-    assert (await app.get_notifications("ana", 10)).items == []
-    assert await app.unread_notifications("ana") == 0
+    assert [(n.kind, n.actors) for n in (await app.get_notifications("ana", 10)).items] == [
+        ("like", ["dee"])
+    ]
+    assert await app.unread_notifications("ana") == 1
 
     # unblocked, they may follow again (what the block ended stays ended)
     assert await app.unblock_user("ana", "bo") is True
@@ -125,3 +146,22 @@ async def test_parting_ways_twice_changes_nothing(connection: Connection) -> Non
     assert await counts(app, "gus") == (0, 0) and await counts(app, "hal") == (0, 0)
     assert (await app.direct_unread("gus")).requests == 0
     assert (await app.get_conversations("gus", "requests")).items == []
+
+
+async def test_what_follows_an_unblock_is_kept_when_the_block_is_handled_late(
+    connection: Connection,
+) -> None:
+    """The pipeline may handle a block after it was lifted and they made up: the follow and
+    the request made since stay."""
+    app = await fresh_app(connection)
+    await users(app, "ivy", "jon")
+    await app.send_message("jon", "ivy", "hi", "j1")
+    await app.block_user("ivy", "jon")
+    await app.unblock_user("ivy", "jon")
+    await app.follow_user("jon", "ivy")
+    await app.send_message("jon", "ivy", "sorry", "j2")
+    await drain(app)  # the block's record, handled only now
+    assert await app.is_following("jon", "ivy")
+    assert await counts(app, "ivy") == (1, 0)
+    requests = (await app.get_conversations("ivy", "requests")).items
+    assert [(e.other, e.unread) for e in requests] == [("jon", 2)]

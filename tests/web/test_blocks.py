@@ -6,6 +6,7 @@ a Block dismissed at its question changes nothing."""
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.error
 from collections.abc import Callable, Iterator
@@ -50,8 +51,13 @@ def test_block_a_stranger_from_his_request(browser: Browser, server: str) -> Non
 
         return respond
 
-    page.goto("/direct/requests")
-    page.get_by_label("Message requests").get_by_role("link").first.click()
+    his_context, his_page = signed_in(browser, server, eve, **PHONE)
+    his_page.goto(f"/u/{ann}")  # he has her profile open, following her
+    expect(his_page.get_by_role("button", name="Following")).to_be_visible()
+
+    page.goto(f"/u/{eve}")  # she looks at him first: he follows her, and he wrote
+    expect(page.locator(".profile-head")).to_contain_text("Follows you")
+    page.get_by_role("link", name="Message", exact=True).click()
     banner = page.get_by_role("region", name="Message request")
     page.once("dialog", answer(False))
     banner.get_by_role("button", name="Block").click()  # asked, and she says no: nothing
@@ -74,6 +80,19 @@ def test_block_a_stranger_from_his_request(browser: Browser, server: str) -> Non
     )
     assert status == 403 and message == f"you can't message '{ann}'"
 
+    # his open page still says Following: a click shows the truth, not an error
+    his_page.once("dialog", lambda d: d.accept())
+    his_page.get_by_role("button", name="Following").click()
+    expect(his_page.get_by_role("button", name="Follow", exact=True)).to_be_visible()
+    expect(his_page.locator("#toast")).not_to_have_class(re.compile("show"))
+    his_context.close()
+
+    # Back to his profile, kept from before the block: drawn afresh, it says so
+    page.go_back()
+    expect(page).to_have_url(f"{server}/u/{eve}")
+    expect(page.locator(".profile-head")).to_contain_text(f"You blocked @{eve}")
+    expect(page.locator(".profile-head")).not_to_contain_text("Follows you")
+
     # his profile and their conversation say so, with Unblock only
     page.goto(f"/u/{eve}")
     head = page.locator(".profile-head")
@@ -84,6 +103,7 @@ def test_block_a_stranger_from_his_request(browser: Browser, server: str) -> Non
     page.goto(f"/direct/t/{eve}")
     expect(page.get_by_text(f"You blocked @{eve}. Unblock them to send a message.")).to_be_visible()
     expect(page.get_by_role("textbox", name=f"Message {eve}")).to_have_count(0)
+    expect(page.locator(".messages .hint")).to_have_count(0)  # no "Say hello" to him
     page.get_by_role("button", name="Unblock").click()
     expect(page.get_by_role("textbox", name=f"Message {eve}")).to_be_visible()
     page.get_by_role("textbox", name=f"Message {eve}").fill("who are you?")

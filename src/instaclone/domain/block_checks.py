@@ -1,7 +1,11 @@
 """What the rest of the domain checks of blocks (``blocks.py`` makes and lists them): a
-follow or a message is written only if, in the same transaction, no block stands either way."""
+follow, a message, a like or a comment on someone else's photo is written only if, in the
+same transaction, no block stands either way."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from instaclone.data import Table, TransactWrite, attr
 from instaclone.domain.errors import BlockedError
@@ -19,6 +23,14 @@ def check_no_block(transaction: TransactWrite, table: Table, actor: str, other: 
     none = attr("blocked").not_exists()
     transaction.add(blocks.check(none, username=other, blocked=actor), label=BLOCKED_BY)
     transaction.add(blocks.check(none, username=actor, blocked=other), label=BLOCKING)
+
+
+def block_errors(actor: str, other: str, doing: str) -> dict[str, Callable[[Any], BlockedError]]:
+    """The errors for ``ServiceBase.run``, by the labels of ``check_no_block``."""
+    return {
+        BLOCKING: lambda _: BlockedError(actor, other, by_actor=True, doing=doing),
+        BLOCKED_BY: lambda _: BlockedError(actor, other, by_actor=False, doing=doing),
+    }
 
 
 def blocked_error(failed: set[str], actor: str, other: str, doing: str) -> BlockedError | None:

@@ -1,14 +1,17 @@
-"""Blocking: someone you block can no longer follow you or message you (nor you them), the
-follows between you end, and what they do no longer notifies you. They are not told.
+"""Blocking: someone you block can no longer follow you, message you, like or comment on
+your photos (nor you theirs); the follows between you end, and what they did and do no
+longer shows in your notifications. They are not told.
 
-A block is one item (``BLOCKS#{you}`` / ``USER#{them}``). Follows and messages check, in the
-transaction that writes them, that no block stands either way, so a follow racing a block
-cannot land after it; the follows that stood before it, and a request of theirs waiting in
-your Requests, are ended by the pipeline from the block's INSERT (``part_ways``).
+A block is one item (``BLOCKS#{you}`` / ``USER#{them}``). Follows, messages, likes and
+comments check, in the transaction that writes them, that no block stands either way, so
+one racing a block cannot land after it; what stood before it (the follows, a request of
+theirs waiting in your Requests, their part of your notifications) is ended by the pipeline
+from the block's INSERT (``part_ways``), only while the block still stands.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 
 from instaclone.data import ConditionFailedError, Page, TransactionCancelledError, attr
@@ -17,14 +20,16 @@ from instaclone.domain.errors import (
     InvalidInputError,
     NotFollowingError,
     NotFoundError,
+    PreconditionFailedError,
     UserNotFoundError,
 )
 from instaclone.domain.follows import FollowOps
 from instaclone.domain.messages import MessageOps, conversation_id
 from instaclone.domain.models import Block, InboxEntry, User
+from instaclone.domain.notifications import NotificationOps
 
 
-class BlockOps(FollowOps, MessageOps):
+class BlockOps(FollowOps, NotificationOps, MessageOps):
     async def block_user(self, username: str, blocked: str) -> bool:
         """Block someone; True if they were not blocked before (blocking twice is one)."""
         me, them = self.username(username), self.username(blocked)
@@ -72,16 +77,31 @@ class BlockOps(FollowOps, MessageOps):
         return Page(users, page.cursor, page.count, page.scanned_count)
 
     async def part_ways(self, username: str, blocked: str) -> None:
-        """What a block ends: the follows either way, and their request in your Requests.
-        Idempotent (the pipeline's cascade, run again after a crash)."""
+        """What a block ends: the follows either way, their request in your Requests, and
+        what they did in your notifications. Idempotent (the pipeline's cascade, run again
+        after a crash)."""
         me, them = self.username(username), self.username(blocked)
+        blocks = self.table.entity(Block)
+        # Only while the block stands, checked in each unfollow's own transaction: after an
+        # unblock, a follow made anew is theirs to keep (the record may be handled late).
+        stands = attr("blocked").exists()
         for follower, followed in ((me, them), (them, me)):
-            with contextlib.suppress(NotFollowingError, UserNotFoundError):
-                await self.unfollow_user(follower, followed)
+            only_if = blocks.check(stands, username=me, blocked=them)
+            try:
+                await self.unfollow_user(follower, followed, only_if=only_if)
+            except PreconditionFailedError:
+                return  # unblocked meanwhile: what they do now is theirs
+            except (NotFollowingError, UserNotFoundError):
+                pass
         cid = conversation_id(me, them)
         inbox = self.table.entity(InboxEntry)
-        entry = await inbox.get(username=me, conversation_id=cid).consistent().execute()
-        if entry is not None and entry.folder == "requests":
+        entry, block = await asyncio.gather(
+            inbox.get(username=me, conversation_id=cid).consistent().execute(),
+            blocks.get(username=me, blocked=them).consistent().execute(),
+        )
+        if block is not None and entry is not None and entry.folder == "requests":
             # (accepted or declined meanwhile: nothing waits any more)
             with contextlib.suppress(InvalidInputError, NotFoundError):
                 await self.decline_request(me, cid)
+        if block is not None:
+            await self.withdraw_actor(me, them)

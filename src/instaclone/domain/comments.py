@@ -10,6 +10,7 @@ from instaclone.data import (
     attr,
 )
 from instaclone.domain.base import ServiceBase
+from instaclone.domain.block_checks import block_errors, check_no_block
 from instaclone.domain.errors import (
     CommentNotFoundError,
     DomainError,
@@ -35,16 +36,22 @@ class CommentOps(ServiceBase):
             mentions=await self.existing_mentions(text),
             photo_owner=owner,
         )
-        await self.run(
+        transaction = (
             self.table.transaction()
             .add(comment, label="comment")
             .add(
                 self.photos.update(username=owner, photo_id=photo_id).add("comment_count", 1),
                 label="photo",
             )
-            .add(self.users.check(attr("username").exists(), username=author), label="user"),
+            .add(self.users.check(attr("username").exists(), username=author), label="user")
+        )
+        if author != owner:
+            check_no_block(transaction, self.table, author, owner)
+        await self.run(
+            transaction,
             photo=lambda _: PhotoNotFoundError(photo_id, owner),
             user=lambda _: UserNotFoundError(author),
+            **block_errors(author, owner, "comment on photos of"),
         )
         return comment.result()
 

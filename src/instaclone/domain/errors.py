@@ -81,6 +81,13 @@ class AlreadyViewedError(ConflictError):
         self.story_id = story_id
 
 
+class PreconditionFailedError(ConflictError):
+    """What an operation was made conditional on no longer holds (nothing was written)."""
+
+    def __init__(self, operation: str) -> None:
+        super().__init__(f"{operation}: its precondition no longer holds")
+
+
 class NotAllowedError(DomainError):
     """The acting user may not do this (edit someone else's comment…)."""
 
@@ -93,8 +100,9 @@ class BlockedError(NotAllowedError):
     """One of two people blocked the other: no follow, no message between them."""
 
     def __init__(self, actor: str, other: str, *, by_actor: bool, doing: str) -> None:
+        """``doing`` reads before the other's name: "follow", "comment on photos of"."""
         if by_actor:
-            super().__init__(f"you blocked {other!r}: unblock them to {doing} them")
+            super().__init__(f"you blocked {other!r}: unblock them first")
         else:
             super().__init__(f"you can't {doing} {other!r}")
         self.actor, self.other, self.by_actor = actor, other, by_actor

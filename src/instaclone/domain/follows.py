@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from instaclone.data import Page
+from typing import Any
+
+from instaclone.data import ConditionCheck, Page
 from instaclone.domain.base import ServiceBase
-from instaclone.domain.block_checks import check_no_block
+from instaclone.domain.block_checks import block_errors, check_no_block
 from instaclone.domain.errors import (
     AlreadyFollowingError,
-    BlockedError,
     NotFollowingError,
+    PreconditionFailedError,
     SelfFollowError,
     UserNotFoundError,
 )
@@ -34,19 +36,28 @@ class FollowOps(ServiceBase):
             follow=lambda _: AlreadyFollowingError(follower, followed),
             followed=lambda _: UserNotFoundError(followed),
             follower=lambda _: UserNotFoundError(follower),
-            blocked_by=lambda _: BlockedError(follower, followed, by_actor=False, doing="follow"),
-            blocking=lambda _: BlockedError(follower, followed, by_actor=True, doing="follow"),
+            **block_errors(follower, followed, "follow"),
         )
         return follow.result()
 
-    async def unfollow_user(self, following_username: str, followed_username: str) -> None:
+    async def unfollow_user(
+        self,
+        following_username: str,
+        followed_username: str,
+        *,
+        only_if: ConditionCheck[Any] | None = None,
+    ) -> None:
+        """``only_if``: a check that must hold in the same transaction (a block that still
+        stands, when the pipeline ends the follows of a block), or ``PreconditionFailedError``."""
         follower, followed = self.username(following_username), self.username(followed_username)
         if follower == followed:
             raise SelfFollowError(follower)
         delete = self.follows.delete(followed_username=followed, following_username=follower)
+        transaction = self.table.transaction()
+        if only_if is not None:
+            transaction.add(only_if, label="only_if")
         await self.run(
-            self.table.transaction()
-            .add(delete.must_exist(), label="follow")
+            transaction.add(delete.must_exist(), label="follow")
             .add(
                 self.decrement(self.users, "follower_count", username=followed),
                 label="followed",
@@ -63,6 +74,7 @@ class FollowOps(ServiceBase):
                 ),
                 label="tray",
             ),
+            only_if=lambda _: PreconditionFailedError(f"unfollow of {followed!r} by {follower!r}"),
             follow=lambda _: NotFollowingError(follower, followed),
             followed=lambda _: UserNotFoundError(followed),
             follower=lambda _: UserNotFoundError(follower),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from instaclone.data import Page, attr
 from instaclone.domain.base import ServiceBase
+from instaclone.domain.block_checks import block_errors, check_no_block
 from instaclone.domain.errors import (
     AlreadyLikedError,
     NotLikedError,
@@ -20,17 +21,23 @@ class LikeOps(ServiceBase):
         photo_id = self.identifier(photo_id, "photo")
         owner, liker = self.username(photo_owner), self.username(liking_username)
         like = self.likes.create(photo_id=photo_id, liking_username=liker, photo_owner=owner)
-        await self.run(
+        transaction = (
             self.table.transaction()
             .add(like, label="like")
             .add(
                 self.photos.update(username=owner, photo_id=photo_id).add("likes_count", 1),
                 label="photo",
             )
-            .add(self.users.check(attr("username").exists(), username=liker), label="user"),
+            .add(self.users.check(attr("username").exists(), username=liker), label="user")
+        )
+        if liker != owner:
+            check_no_block(transaction, self.table, liker, owner)
+        await self.run(
+            transaction,
             like=lambda _: AlreadyLikedError(liker, photo_id),
             photo=lambda _: PhotoNotFoundError(photo_id, owner),
             user=lambda _: UserNotFoundError(liker),
+            **block_errors(liker, owner, "like photos of"),
         )
         return like.result()
 

@@ -147,8 +147,21 @@ class NotificationOps(ServiceBase):
         if something was removed."""
         if recipient == actor or kind not in KINDS:
             return False
+        return await self._withdraw(recipient, group_key(kind, at_ms, photo_id), actor)
+
+    async def withdraw_actor(self, recipient: str, actor: str) -> int:
+        """Take all that ``actor`` did out of ``recipient``'s notifications (after a block),
+        each entry as its own undo would; idempotent. How many entries went."""
+        _, actors, _ = self._notif_entities()
+        query = actors.query(username=recipient).sort_begins_with()
+        removed = 0
+        async for page in query.filter(attr("actor") == actor).pages():
+            for entry in page.items:
+                removed += await self._withdraw(recipient, entry.group_key, actor)
+        return removed
+
+    async def _withdraw(self, recipient: str, key: str, actor: str) -> bool:
         groups, actors, counters = self._notif_entities()
-        key = group_key(kind, at_ms, photo_id)
         for _ in range(ATTEMPTS):
             one, group, counter = await asyncio.gather(
                 actors.get(username=recipient, group_key=key, actor=actor).consistent().execute(),

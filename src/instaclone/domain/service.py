@@ -31,8 +31,8 @@ class InstagramService(
     HashtagOps,
     ExploreOps,
     SavedOps,
-    NotificationOps,
     BlockOps,
+    NotificationOps,
     MessageOps,
 ):
     def __init__(

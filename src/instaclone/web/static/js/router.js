@@ -78,6 +78,12 @@ class View {
   }
 }
 
+// After a change that shows on many pages at once (a block), kept pages would tell the old
+// story on Back: they are drawn afresh instead.
+export function forgetKept() {
+  kept.clear();
+}
+
 function show(view) {
   document.title = view.title ? `${view.title} · instaclone` : "instaclone";
   main.className = view.wide ? "wide" : "";

@@ -3,7 +3,7 @@
 // out can be retried as many times as needed and is still one message, and the copy that
 // comes back on the live line takes the place of the one shown as sending, never beside it.
 import { api, page } from "../api/client.js";
-import { go, needSignIn } from "../router.js";
+import { forgetKept, go, needSignIn } from "../router.js";
 import { session } from "../state/session.js";
 import { onLive } from "../state/live.js";
 import { blockButton, blockQuestion, isBlocked } from "../ui/block.js";
@@ -174,7 +174,7 @@ export async function render(view, username) {
       if (![404, 422].includes(error.status)) throw error; // (accepted meanwhile: 422)
     });
     block.addEventListener("click", () => {
-      if (confirm(blockQuestion(other))) act([declined, () => api("PUT", `/api/me/blocked/${enc(other)}`)], toRequests);
+      if (confirm(blockQuestion(other))) act([declined, () => api("PUT", `/api/me/blocked/${enc(other)}`), forgetKept], toRequests);
     });
     return box;
   }
@@ -340,7 +340,7 @@ export async function render(view, username) {
   cursor = first.cursor;
   older.hidden = !cursor;
   first.items.forEach(place);
-  if (!list.children.length) list.append(h("li", { class: "hint muted" }, `Say hello to ${user.name}.`));
+  if (!list.children.length && !blocked) list.append(h("li", { class: "hint muted" }, `Say hello to ${user.name}.`));
   toBottom();
   if (entry && entry.unread > 0) markRead();
   const visible = () => document.visibilityState === "visible" && owed && markRead();

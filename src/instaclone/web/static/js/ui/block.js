@@ -1,6 +1,7 @@
 // Block and Unblock: blocking asks first and says what it does (the one blocked is not
 // told); both are disabled while their request runs.
 import { api } from "../api/client.js";
+import { forgetKept } from "../router.js";
 import { session } from "../state/session.js";
 import { enc, h } from "./dom.js";
 import { toast } from "./toast.js";
@@ -24,6 +25,7 @@ export function blockButton(username, blocked, onChange = () => {}) {
     button.disabled = true;
     try {
       await api(blocked ? "DELETE" : "PUT", `/api/me/blocked/${enc(username)}`);
+      forgetKept();
       onChange(!blocked);
     } catch (error) {
       toast(error.message);

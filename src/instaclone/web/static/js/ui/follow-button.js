@@ -23,7 +23,13 @@ export function followButton(username, following, onChange = () => {}, { follows
       show();
       onChange(following);
     } catch (error) {
-      toast(error.message);
+      if (error.status === 409) {
+        // It already was what the click asked for (changed in another tab, or ended by a
+        // block): show the truth instead of an error.
+        following = !following;
+        show();
+        onChange(following);
+      } else toast(error.message);
     } finally {
       button.disabled = false;
     }
