@@ -99,6 +99,33 @@ async def test_a_block_parts_two_people_and_stops_them_both_ways(connection: Con
     assert [u.username for u in (await app.get_blocked_paginated("ana")).items] == ["cy"]
 
 
+async def test_their_activity_leaves_rows_as_the_others_left_them(
+    connection: Connection,
+) -> None:
+    """After a block, a row they shared with someone else shows that person's words and time,
+    and is not new again if she had read it."""
+    app = await fresh_app(connection)
+    await users(app, "ana", "theo", "vic")
+    photo = await app.create_photo("ana", "https://x.example/2.jpg", None)
+    await app.like_photo(photo.photo_id, "ana", "theo")
+    await app.comment_on_photo(photo.photo_id, "ana", "theo", "nice")
+    await drain(app)
+    await app.mark_notifications_read("ana")
+    await asyncio.sleep(0.01)
+    await app.like_photo(photo.photo_id, "ana", "vic")
+    await app.comment_on_photo(photo.photo_id, "ana", "vic", "vic was here")
+    await drain(app)
+    assert await app.unread_notifications("ana") == 2
+    await app.block_user("ana", "vic")
+    await drain(app)
+    page = (await app.get_notifications("ana", 10)).items
+    assert sorted((n.kind, n.actors, n.preview, n.unread) for n in page) == [
+        ("comment", ["theo"], "nice", False),
+        ("like", ["theo"], None, False),
+    ]
+    assert await app.unread_notifications("ana") == 0 == await app.recount_unread("ana")
+
+
 async def test_what_cannot_be_blocked(connection: Connection) -> None:
     app = await fresh_app(connection)
     await users(app, "dee")

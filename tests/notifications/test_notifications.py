@@ -71,6 +71,41 @@ async def test_a_comment_mentioning_the_photos_owner_tells_them_once(
     assert await app.unread_notifications("ivo") == 1
 
 
+async def test_an_undone_latest_event_gives_the_row_back_to_the_one_before(
+    connection: Connection,
+) -> None:
+    """The row shows the comment before the deleted one (its words, its time), goes back down
+    the list, and is read again if that one was read."""
+    app = await fresh_app(connection)
+    await users(app, "ana", "cy", "eve")
+    older = await app.create_photo("ana", "https://x.example/3.jpg", None)
+    photo = await app.create_photo("ana", "https://x.example/4.jpg", None)
+    await app.comment_on_photo(photo.photo_id, "ana", "cy", "first!")
+    await drain(app)
+    before = (await app.get_notifications("ana", 10)).items[0]
+    await app.mark_notifications_read("ana")
+    await asyncio.sleep(0.01)
+    await app.like_photo(older.photo_id, "ana", "cy")
+    await asyncio.sleep(0.01)
+    late = await app.comment_on_photo(photo.photo_id, "ana", "eve", "rude words")
+    await drain(app)
+    page = (await app.get_notifications("ana", 10)).items
+    assert [(n.kind, n.actors, n.preview, n.unread) for n in page] == [
+        ("comment", ["eve", "cy"], "rude words", True),
+        ("like", ["cy"], None, True),
+    ]
+
+    await app.delete_comment(photo.photo_id, late.comment_id, "ana", acting_username="eve")
+    await drain(app)
+    page = (await app.get_notifications("ana", 10)).items
+    assert [(n.kind, n.actors, n.preview, n.unread) for n in page] == [
+        ("like", ["cy"], None, True),
+        ("comment", ["cy"], "first!", False),
+    ]
+    assert page[1].at == before.at
+    assert await app.unread_notifications("ana") == 1 == await app.recount_unread("ana")
+
+
 async def test_unread_is_one_read_and_mark_all_read(connection: Connection) -> None:
     app = await fresh_app(connection)
     await users(app, "fay", "gus", "hal")

@@ -135,12 +135,31 @@ def test_the_blocked_accounts_page(browser: Browser, server: str) -> None:
         u["username"] for u in call(server, "GET", "/api/me/blocked", token=zoe_token)["items"]
     ] == [spam]
 
-    # from a profile: Block asks, and blocks
+    # her own followers list: one she does not follow yet gets "Follow back"
+    fan, fan_token = account(server, "fan")
+    call(server, "PUT", f"/api/users/{fan}/following/{zoe}", token=fan_token)
+    page.goto(f"/u/{zoe}/followers")
+    expect(page.locator("ul.people li").get_by_role("button")).to_have_text(["Follow back"])
+
+    # from a profile: Block asks, and blocks; a second tab, open from before, still says
+    # Following: its click draws the profile afresh, which says she blocked them
     other, _ = account(server, "other")
+    call(server, "PUT", f"/api/users/{zoe}/following/{other}", token=zoe_token)
+    stale = context.new_page()
+    stale.goto(f"/u/{other}")
+    expect(stale.get_by_role("button", name="Following")).to_be_visible()
     page.goto(f"/u/{other}")
     page.once("dialog", lambda d: d.accept())
     page.locator(".profile-head").get_by_role("button", name="Block").click()
     expect(page.locator(".profile-head")).to_contain_text(f"You blocked @{other}")
+    for _ in range(150):  # the pipeline ends her follow
+        if call(server, "GET", f"/api/users/{zoe}")["followingCount"] == 0:
+            break
+        time.sleep(0.2)
+    stale.once("dialog", lambda d: d.accept())
+    stale.get_by_role("button", name="Following").click()
+    expect(stale.locator(".profile-head")).to_contain_text(f"You blocked @{other}")
+    expect(stale.locator(".profile-head").get_by_role("button", name="Unblock")).to_be_visible()
     page.reload()
     page.goto("/settings/blocked")
     expect(rows).to_have_count(2)

@@ -361,6 +361,8 @@ class NotificationActor(Entity):
     actor: str
     at: int
     """Milliseconds of the event: unread while later than the reader's ``read_until``."""
+    preview: str | None = None
+    """What they wrote (a comment, a mention), for the row when a later actor undoes theirs."""
     expires_at: int = 0
 
 

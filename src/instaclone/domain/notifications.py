@@ -127,6 +127,7 @@ class NotificationOps(ServiceBase):
                             group_key=key,
                             actor=actor,
                             at=at_ms,
+                            preview=preview[:PREVIEW] if preview is not None else None,
                             expires_at=expires,
                         )
                     ).if_not_exists(),
@@ -171,15 +172,26 @@ class NotificationOps(ServiceBase):
             if one is None or group is None:
                 return False
             recent = [a for a in group.recent if a != actor]
-            if len(recent) < len(group.recent) and group.actor_count - 1 > len(recent):
-                recent = await self._latest_actors(recipient, key, besides=actor)
+            # When the latest event goes, the row must show the one before it: its time
+            # (where the row sorts, and whether it is unread) and its text, not theirs.
+            latest_goes = one.at >= int(group.last_at or 0)
+            refill = len(recent) < len(group.recent) and group.actor_count - 1 > len(recent)
             update = (
                 groups.update(username=recipient, group_key=key)
-                .set("recent", recent)
                 .add("actor_count", -1)
                 .add("version", 1)
                 .condition(attr("version") == group.version)
             )
+            if group.actor_count > 1 and (refill or latest_goes):
+                latest = await self._latest_actors(recipient, key, besides=actor)
+                recent = [a.actor for a in latest]
+                if latest_goes and latest:
+                    update.set("last_at", f"{latest[0].at:013d}")
+                    if latest[0].preview is None:
+                        update.remove("preview")
+                    else:
+                        update.set("preview", latest[0].preview)
+            update.set("recent", recent)
             if group.actor_count <= 1:  # nobody is left in it: the row goes
                 update = groups.delete(username=recipient, group_key=key).condition(
                     attr("version") == group.version
@@ -200,13 +212,16 @@ class NotificationOps(ServiceBase):
                 return outcome
         raise ContentionError(f"notifying {recipient}: too many concurrent changes")
 
-    async def _latest_actors(self, recipient: str, key: str, *, besides: str) -> list[str]:
-        """A group's latest actors but one (after an undo takes one of those shown)."""
+    async def _latest_actors(
+        self, recipient: str, key: str, *, besides: str
+    ) -> list[NotificationActor]:
+        """A group's latest actors but one, newest first (after an undo takes one of those
+        shown)."""
         _, actors, _ = self._notif_entities()
         query = actors.query(username=recipient).sort_begins_with(group_key=key)
         found = (await query.consistent().limit(SCAN_ACTORS).execute()).items
         latest = sorted((a for a in found if a.actor != besides), key=lambda a: -a.at)
-        return [a.actor for a in latest[:RECENT]]
+        return latest[:RECENT]
 
     @staticmethod
     def _count(

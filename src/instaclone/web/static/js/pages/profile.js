@@ -59,7 +59,7 @@ export async function render(view, username, tab = "posts") {
             user.followerCount += now ? 1 : -1;
             followers.textContent = plural(user.followerCount, "follower", "followers");
           },
-          { followsYou },
+          { followsYou, onStale: redraw },
         );
   const face = avatar(user, true, hasStories);
   view.container.append(
@@ -71,7 +71,7 @@ export async function render(view, username, tab = "posts") {
         "div",
         { class: "who" },
         h("h1", {}, h("span", { class: "name" }, user.name), " ", h("span", { class: "muted handle" }, `@${user.username}`)),
-        followsYou ? h("p", { class: "follows-you" }, h("span", { class: "chip" }, "Follows you")) : null,
+        followsYou && !blocked ? h("p", { class: "follows-you" }, h("span", { class: "chip" }, "Follows you")) : null,
         h(
           "ul",
           { class: "stats" },

@@ -1,12 +1,13 @@
 // Follow / Following (or Follow back, to someone who follows you): disabled while its
-// request runs; unfollowing asks first.
+// request runs; unfollowing asks first. onStale: what to do when the server says the button
+// was out of date (409: already so; 403: a block stands), e.g. draw the page afresh.
 import { api } from "../api/client.js";
 import { needSignIn } from "../router.js";
 import { session } from "../state/session.js";
 import { enc, h } from "./dom.js";
 import { toast } from "./toast.js";
 
-export function followButton(username, following, onChange = () => {}, { followsYou = false } = {}) {
+export function followButton(username, following, onChange = () => {}, { followsYou = false, onStale = null } = {}) {
   const button = h("button", { type: "button" });
   const show = () => {
     button.textContent = following ? "Following" : followsYou ? "Follow back" : "Follow";
@@ -23,7 +24,10 @@ export function followButton(username, following, onChange = () => {}, { follows
       show();
       onChange(following);
     } catch (error) {
-      if (error.status === 409) {
+      if (onStale && (error.status === 409 || error.status === 403)) {
+        if (error.status === 403) toast(error.message);
+        onStale();
+      } else if (error.status === 409) {
         // It already was what the click asked for (changed in another tab, or ended by a
         // block): show the truth instead of an error.
         following = !following;
