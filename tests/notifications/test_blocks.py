@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from typing import Any
 
 import pytest
 
@@ -192,3 +193,31 @@ async def test_what_follows_an_unblock_is_kept_when_the_block_is_handled_late(
     assert await counts(app, "ivy") == (1, 0)
     requests = (await app.get_conversations("ivy", "requests")).items
     assert [(e.other, e.unread) for e in requests] == [("jon", 2)]
+
+
+async def test_an_unblock_landing_inside_part_ways_keeps_what_it_would_end(
+    connection: Connection,
+) -> None:
+    """The race that checking first cannot close: the block is lifted after ``part_ways`` has
+    seen it stand, just before it declines the request. The check inside the decline's own
+    transaction (and each notification's removal) keeps the request and the like."""
+    app = await fresh_app(connection)
+    await users(app, "kim", "lou")
+    photo = await app.create_photo("kim", "https://x.example/3.jpg", None)
+    await app.like_photo(photo.photo_id, "kim", "lou")
+    await app.send_message("lou", "kim", "hi", "l1")
+    await drain(app)
+
+    class UnblockedJustThen(InstagramService):
+        async def decline_request(self, *args: Any, **kwargs: Any) -> None:
+            await self.unblock_user("kim", "lou")
+            await super().decline_request(*args, **kwargs)
+
+    await app.block_user("kim", "lou")
+    await UnblockedJustThen(app.table).part_ways("kim", "lou")
+    await drain(app)  # the block's and the unblock's records: nothing more ends
+    requests = (await app.get_conversations("kim", "requests")).items
+    assert [(e.other, e.unread) for e in requests] == [("lou", 1)]
+    page = (await app.get_notifications("kim", 10)).items
+    assert [(n.kind, n.actors) for n in page] == [("like", ["lou"])]
+    assert not await app.is_blocked("kim", "lou")

@@ -11,7 +11,6 @@ from the block's INSERT (``part_ways``), only while the block still stands.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 
 from instaclone.data import ConditionFailedError, Page, TransactionCancelledError, attr
@@ -95,13 +94,13 @@ class BlockOps(FollowOps, NotificationOps, MessageOps):
                 pass
         cid = conversation_id(me, them)
         inbox = self.table.entity(InboxEntry)
-        entry, block = await asyncio.gather(
-            inbox.get(username=me, conversation_id=cid).consistent().execute(),
-            blocks.get(username=me, blocked=them).consistent().execute(),
-        )
-        if block is not None and entry is not None and entry.folder == "requests":
-            # (accepted or declined meanwhile: nothing waits any more)
-            with contextlib.suppress(InvalidInputError, NotFoundError):
-                await self.decline_request(me, cid)
-        if block is not None:
-            await self.withdraw_actor(me, them)
+        entry = await inbox.get(username=me, conversation_id=cid).consistent().execute()
+        only_if = blocks.check(stands, username=me, blocked=them)
+        try:
+            if entry is not None and entry.folder == "requests":
+                # (accepted or declined meanwhile: nothing waits any more)
+                with contextlib.suppress(InvalidInputError, NotFoundError):
+                    await self.decline_request(me, cid, only_if=only_if)
+            await self.withdraw_actor(me, them, only_if=only_if)
+        except PreconditionFailedError:
+            return  # unblocked meanwhile: a request or a like made since is theirs to keep

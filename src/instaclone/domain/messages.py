@@ -17,10 +17,12 @@ import asyncio
 import contextlib
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from ulid import ULID
 
 from instaclone.data import (
+    ConditionCheck,
     ConditionFailedError,
     Page,
     TransactionCancelledError,
@@ -35,6 +37,7 @@ from instaclone.domain.errors import (
     InvalidInputError,
     NotAllowedError,
     NotFoundError,
+    PreconditionFailedError,
     UserNotFoundError,
 )
 from instaclone.domain.models import (
@@ -378,7 +381,9 @@ class MessageOps(ServiceBase):
                 return
         raise ContentionError("accepting a request: too many concurrent changes")
 
-    async def decline_request(self, username: str, conversation: str) -> None:
+    async def decline_request(
+        self, username: str, conversation: str, *, only_if: ConditionCheck[Any] | None = None
+    ) -> None:
         """Remove a request from your lists, its messages with it (the sender is not told).
         If they write again, that opens a new request showing only what came after.
 
@@ -386,7 +391,10 @@ class MessageOps(ServiceBase):
         senders' clocks, the same millisecond): first the entry leaves Requests, which stops
         every send (each is conditioned on the folder it read); then the newest message
         stored is what is hidden up to. A send that finds the first step alone finishes the
-        second itself, so a decline cut short by a dying process holds nobody up."""
+        second itself, so a decline cut short by a dying process holds nobody up.
+
+        ``only_if``: a check that must hold in the first step's transaction (a block that
+        still stands, when the pipeline declines for a block), or ``PreconditionFailedError``."""
         username = self.username(username)
         for _ in range(ATTEMPTS):
             entry = await self._entry(username, conversation)
@@ -415,9 +423,19 @@ class MessageOps(ServiceBase):
                     .add("version", 1)
                 )
             )
-            if await self._done(transaction):
-                await self._seal(conversation, username)
-                return
+            if only_if is not None:
+                transaction.add(only_if, label="only_if")
+            try:
+                await transaction.execute()
+            except TransactionCancelledError as cancelled:
+                if any(
+                    r.label == "only_if" and r.code == "ConditionalCheckFailed"
+                    for r in cancelled.reasons
+                ):
+                    raise PreconditionFailedError(f"decline of {conversation!r}") from None
+                continue  # the entry changed meanwhile: read it again
+            await self._seal(conversation, username)
+            return
         raise ContentionError("declining a request: too many concurrent changes")
 
     async def _seal(self, conversation: str, *usernames: str) -> None:

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from instaclone.data import TransactionCancelledError, TransactWrite, attr
+from instaclone.data import ConditionCheck, TransactionCancelledError, TransactWrite, attr
 from instaclone.domain.base import ServiceBase
 from instaclone.domain.block_checks import has_blocked
-from instaclone.domain.errors import ContentionError
+from instaclone.domain.errors import ContentionError, PreconditionFailedError
 from instaclone.domain.models import (
     NotificationActor,
     NotificationCounter,
@@ -150,18 +150,29 @@ class NotificationOps(ServiceBase):
             return False
         return await self._withdraw(recipient, group_key(kind, at_ms, photo_id), actor)
 
-    async def withdraw_actor(self, recipient: str, actor: str) -> int:
+    async def withdraw_actor(
+        self, recipient: str, actor: str, *, only_if: ConditionCheck[Any] | None = None
+    ) -> int:
         """Take all that ``actor`` did out of ``recipient``'s notifications (after a block),
-        each entry as its own undo would; idempotent. How many entries went."""
+        each entry as its own undo would; idempotent. How many entries went.
+
+        ``only_if``: a check that must hold in each removal's transaction (a block that still
+        stands), or ``PreconditionFailedError``."""
         _, actors, _ = self._notif_entities()
         query = actors.query(username=recipient).sort_begins_with()
         removed = 0
         async for page in query.filter(attr("actor") == actor).pages():
             for entry in page.items:
-                removed += await self._withdraw(recipient, entry.group_key, actor)
+                removed += await self._withdraw(recipient, entry.group_key, actor, only_if)
         return removed
 
-    async def _withdraw(self, recipient: str, key: str, actor: str) -> bool:
+    async def _withdraw(
+        self,
+        recipient: str,
+        key: str,
+        actor: str,
+        only_if: ConditionCheck[Any] | None = None,
+    ) -> bool:
         groups, actors, counters = self._notif_entities()
         for _ in range(ATTEMPTS):
             one, group, counter = await asyncio.gather(
@@ -207,6 +218,8 @@ class NotificationOps(ServiceBase):
                 .add(update, label="group")
             )
             self._count(transaction, counters, recipient, counter, one.at, -1)
+            if only_if is not None:
+                transaction.add(only_if, label="only_if")
             outcome = await self._attempt(transaction)
             if outcome is not None:
                 return outcome
@@ -258,6 +271,8 @@ class NotificationOps(ServiceBase):
             return True
         except TransactionCancelledError as cancelled:
             failed = {r.label for r in cancelled.reasons if r.code == "ConditionalCheckFailed"}
+            if "only_if" in failed:
+                raise PreconditionFailedError("withdrawing a notification") from None
             if "actor" in failed:
                 return False
             if failed or cancelled.conflict:
