@@ -250,5 +250,20 @@ def test_a_declined_request_stays_gone(browser: Browser, server: str, tmp_path: 
     failed.get_by_role("button", name="Remove").click()
     expect(failed).to_have_count(0)
     shot(thread, "m6-new-request-after-decline-desktop")
+
+    # declined from Requests: one Back leaves Requests (it is in history once, not twice)
+    listing.goto("/direct")
+    listing.get_by_role("link", name="Requests (1)").click()
+    requests.first.get_by_role("link").first.click()
+    expect(listing).to_have_url(f"{server}/direct/t/{dave}")
+    listing.get_by_role("region", name="Message request").get_by_role(
+        "button", name="Decline"
+    ).click()
+    expect(listing).to_have_url(f"{server}/direct/requests")
+    expect(listing.get_by_role("heading", name="No message requests")).to_be_visible()
+    listing.go_back()
+    expect(listing).to_have_url(f"{server}/direct")
+    listing.go_forward()
+    expect(listing.get_by_role("heading", name="No message requests")).to_be_visible()
     assert watch.alerts == [] and watch.foreign == []
     context.close()

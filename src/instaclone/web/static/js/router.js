@@ -157,7 +157,11 @@ export function go(path, { replace = false } = {}) {
   current = null;
   // fromApp: this entry was reached inside the app, so Back leads somewhere of ours.
   const fromApp = replace ? Boolean(history.state && history.state.fromApp) : true;
-  const state = { key: `k${Date.now()}${counter++}`, fromApp };
+  // from: the entry before this one (its address and key), for returnTo.
+  const from = replace
+    ? (history.state && history.state.from) || null
+    : { path: location.pathname + location.search, key: history.state && history.state.key };
+  const state = { key: `k${Date.now()}${counter++}`, fromApp, from };
   if (replace) history.replaceState(state, "", path);
   else history.pushState(state, "", path);
   window.scrollTo(0, 0);
@@ -171,6 +175,18 @@ export function go(path, { replace = false } = {}) {
     const at = document.activeElement;
     if (!placed || !at || at === document.body) main.focus({ preventScroll: true });
   });
+}
+
+// Leave this page for `path`, drawn afresh: by Back when the entry before is that page (so
+// history holds it once, not twice, as after declining a request opened from Requests),
+// else in place of this entry.
+export function returnTo(path) {
+  const from = history.state && history.state.from;
+  if (from && from.path === path) {
+    if (current) current.keep = false; // (nor is this page kept, for Forward)
+    kept.delete(from.key);
+    history.back();
+  } else go(path, { replace: true });
 }
 
 // Pages that need a session send the reader to log in, and back here afterwards.

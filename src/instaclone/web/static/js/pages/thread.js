@@ -3,7 +3,7 @@
 // out can be retried as many times as needed and is still one message, and the copy that
 // comes back on the live line takes the place of the one shown as sending, never beside it.
 import { api, page } from "../api/client.js";
-import { forgetKept, go, needSignIn } from "../router.js";
+import { forgetKept, go, needSignIn, returnTo } from "../router.js";
 import { session } from "../state/session.js";
 import { onLive } from "../state/live.js";
 import { blockButton, blockQuestion, isBlocked } from "../ui/block.js";
@@ -154,12 +154,12 @@ export async function render(view, username) {
         done();
       } catch (error) {
         toast(error.message);
-        if (error.status === 404) return go("/direct/requests", { replace: true }); // declined elsewhere
+        if (error.status === 404) return returnTo("/direct/requests"); // declined elsewhere
         buttons.forEach((b) => (b.disabled = false));
       }
     };
     const answer = (what) => () => api("POST", `/api/conversations/${enc(cid)}/${what}`);
-    const toRequests = () => go("/direct/requests", { replace: true });
+    const toRequests = () => returnTo("/direct/requests");
     accept.addEventListener("click", () =>
       act([answer("accept")], () => {
         folder = "inbox";
