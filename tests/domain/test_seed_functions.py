@@ -163,7 +163,9 @@ async def test_comments(app: InstagramService, counting: CountingConnection) -> 
             photo.photo_id, first.comment_id, alice, "Updated: Amazing photo!"
         ),
     )
-    assert calls == {"UpdateItem": 1} and edited.content == "Updated: Amazing photo!"
+    # read (whose photo), written with the block checks, read back: an edit is rare
+    assert calls == {"GetItem": 2, "TransactWriteItems": 1}
+    assert edited.content == "Updated: Amazing photo!"
     _, calls = await counted(
         counting,
         "delete_comment",

@@ -14,8 +14,10 @@ import pytest
 from instaclone.data import Connection
 from instaclone.domain import (
     BlockedError,
+    CommentNotFoundError,
     InstagramService,
     InvalidInputError,
+    NotAllowedError,
     UserNotFoundError,
 )
 from tests.events.conftest import drain, fresh_app, users
@@ -125,6 +127,26 @@ async def test_their_activity_leaves_rows_as_the_others_left_them(
         ("like", ["theo"], None, False),
     ]
     assert await app.unread_notifications("ana") == 0 == await app.recount_unread("ana")
+
+
+async def test_an_old_comment_cannot_be_edited_across_a_block(connection: Connection) -> None:
+    """An edit is a new word on their photo: refused like a new comment, both ways."""
+    app = await fresh_app(connection)
+    await users(app, "mia", "ned", "ora")
+    photo = await app.create_photo("mia", "https://x.example/5.jpg", None)
+    said = await app.comment_on_photo(photo.photo_id, "mia", "ned", "hello")
+    await app.block_user("mia", "ned")
+    with pytest.raises(BlockedError, match="you can't comment on photos of 'mia'"):
+        await app.update_comment(photo.photo_id, said.comment_id, "ned", "EDITED @ora")
+    comments = await app.get_photo_comments(photo.photo_id)
+    assert [c.content for c in comments] == ["hello"]
+    with pytest.raises(NotAllowedError):  # (and only ever by its author)
+        await app.update_comment(photo.photo_id, said.comment_id, "ora", "mine now")
+    with pytest.raises(CommentNotFoundError):
+        await app.update_comment(photo.photo_id, "01" + "0" * 24, "ned", "where?")
+    await app.unblock_user("mia", "ned")
+    edited = await app.update_comment(photo.photo_id, said.comment_id, "ned", "hello again")
+    assert edited.content == "hello again" and edited.commenting_username == "ned"
 
 
 async def test_what_cannot_be_blocked(connection: Connection) -> None:

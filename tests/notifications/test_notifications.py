@@ -106,6 +106,37 @@ async def test_an_undone_latest_event_gives_the_row_back_to_the_one_before(
     assert await app.unread_notifications("ana") == 1 == await app.recount_unread("ana")
 
 
+async def test_an_edit_is_what_the_rows_quote(connection: Connection) -> None:
+    """What was edited away (an address, a slip) is quoted nowhere: the comment row, the
+    mention rows of a comment and of a caption, and the row's fallback after a later undo."""
+    app = await fresh_app(connection)
+    await users(app, "ana", "bo", "cy", "dee", "eve")
+    photo = await app.create_photo("ana", "https://x.example/5.jpg", "hi @bo SECRET plans")
+    said = await app.comment_on_photo(photo.photo_id, "ana", "cy", "@dee my addr is 12 Main St")
+    await drain(app)
+    await app.update_comment(photo.photo_id, said.comment_id, "cy", "@dee look")
+    await app.update_photo_caption("ana", photo.photo_id, "hi @bo", acting_username="ana")
+    await drain(app)
+
+    async def quotes(user: str) -> list[tuple[str, str | None]]:
+        return [(n.kind, n.preview) for n in (await app.get_notifications(user, 10)).items]
+
+    assert await quotes("ana") == [("comment", "@dee look")]
+    assert await quotes("dee") == [("mention", "@dee look")]
+    assert await quotes("bo") == [("mention", "hi @bo")]
+
+    # a later comment is the row's quote; cy's edit leaves it, and is what comes back
+    late = await app.comment_on_photo(photo.photo_id, "ana", "eve", "nice")
+    await drain(app)
+    await app.update_comment(photo.photo_id, said.comment_id, "cy", "@dee look at this")
+    await drain(app)
+    assert await quotes("ana") == [("comment", "nice")]
+    await app.delete_comment(photo.photo_id, late.comment_id, "ana", acting_username="eve")
+    await drain(app)
+    assert await quotes("ana") == [("comment", "@dee look at this")]
+    assert await app.unread_notifications("ana") == await app.recount_unread("ana")
+
+
 async def test_unread_is_one_read_and_mark_all_read(connection: Connection) -> None:
     app = await fresh_app(connection)
     await users(app, "fay", "gus", "hal")

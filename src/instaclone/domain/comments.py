@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from instaclone.data import (
     CancellationReason,
-    ConditionFailedError,
-    ItemNotFoundError,
     Page,
     attr,
 )
@@ -112,25 +110,37 @@ class CommentOps(ServiceBase):
     async def update_comment(
         self, photo_id: str, comment_id: str, commenting_username: str, new_content: str
     ) -> Comment:
-        """Only the author may edit a comment."""
+        """Only the author may edit a comment, and not while a block stands between them and
+        the photo's owner (an edit is a new word on their photo, as a comment is)."""
         key = {
             "photo_id": self.identifier(photo_id, "photo"),
             "comment_id": self.identifier(comment_id, "comment"),
         }
         author = self.username(commenting_username)
         text = self.text(new_content, "a comment")
+        current = await self.comments.get(**key).consistent().execute()
+        if current is None:
+            raise CommentNotFoundError(comment_id)
         update = (
             self.comments.update(**key)
             .set("content", text)
             .set("mentions", await self.existing_mentions(text))
             .condition(attr("commenting_username") == author)
-            .returning("ALL_NEW")
         )
-        try:
-            comment = await update.execute()
-        except ItemNotFoundError:
-            raise CommentNotFoundError(comment_id) from None
-        except ConditionFailedError:
-            raise NotAllowedError("only the comment's author may edit it") from None
-        assert comment is not None
-        return comment
+        transaction = self.table.transaction().add(update, label="comment")
+        owner = current.photo_owner
+        if owner is not None and owner != author:
+            check_no_block(transaction, self.table, author, owner)
+        await self.run(
+            transaction,
+            comment=lambda reason: (
+                NotAllowedError("only the comment's author may edit it")
+                if reason.item is not None
+                else CommentNotFoundError(comment_id)
+            ),
+            **(block_errors(author, owner, "comment on photos of") if owner else {}),
+        )
+        edited = await self.comments.get(**key).consistent().execute()
+        if edited is None:  # deleted the moment after
+            raise CommentNotFoundError(comment_id)
+        return edited

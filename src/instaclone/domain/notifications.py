@@ -17,7 +17,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from instaclone.data import ConditionCheck, TransactionCancelledError, TransactWrite, attr
+from instaclone.data import (
+    ConditionCheck,
+    ConditionFailedError,
+    TransactionCancelledError,
+    TransactWrite,
+    attr,
+)
 from instaclone.domain.base import ServiceBase
 from instaclone.domain.block_checks import has_blocked
 from instaclone.domain.errors import ContentionError, PreconditionFailedError
@@ -149,6 +155,45 @@ class NotificationOps(ServiceBase):
         if recipient == actor or kind not in KINDS:
             return False
         return await self._withdraw(recipient, group_key(kind, at_ms, photo_id), actor)
+
+    async def revise(
+        self,
+        recipient: str,
+        kind: str,
+        actor: str,
+        at_ms: int,
+        preview: str,
+        *,
+        photo_id: str | None = None,
+    ) -> bool:
+        """An edited comment or caption: what the row quotes of it is its new text (the old
+        may be what they meant to take back). True if the row quoted it."""
+        if recipient == actor or kind not in KINDS:
+            return False
+        groups, actors, _ = self._notif_entities()
+        key, text = group_key(kind, at_ms, photo_id), preview[:PREVIEW]
+        try:
+            await (
+                actors.update(username=recipient, group_key=key, actor=actor)
+                .set("preview", text)
+                .condition(attr("at") == at_ms)
+                .execute()
+            )
+        except ConditionFailedError:
+            return False  # not told of this one (or it was undone): nothing quotes it
+        # The row quotes it only while it is the row's latest. Moving the version makes an
+        # undo racing this one read the actors again (so it cannot put back the old text).
+        try:
+            await (
+                groups.update(username=recipient, group_key=key)
+                .set("preview", text)
+                .add("version", 1)
+                .condition(attr("last_at") == f"{at_ms:013d}")
+                .execute()
+            )
+        except ConditionFailedError:
+            return False
+        return True
 
     async def withdraw_actor(
         self, recipient: str, actor: str, *, only_if: ConditionCheck[Any] | None = None

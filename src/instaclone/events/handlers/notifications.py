@@ -48,10 +48,14 @@ async def comment(record: StreamRecord, app: InstagramService) -> None:
         await app.notify(done.photo_owner, "comment", author, at, photo=photo, preview=new.content)
     elif new is None:
         await app.unnotify(done.photo_owner, "comment", author, at, photo_id=done.photo_id)
+    elif old is not None and old.content != new.content:
+        await app.revise(done.photo_owner, "comment", author, at, new.content, photo_id=photo[1])
     # the photo's owner is told of the comment once, as a comment, mentioned or not
     before = [n for n in (old.mentions if old else []) if n != done.photo_owner]
     after = [n for n in (new.mentions if new else []) if n != done.photo_owner]
     await _mentions(app, before, after, author, at, photo, new.content if new else None)
+    if old is not None and new is not None and old.content != new.content:
+        await _requote(app, [n for n in after if n in before], author, at, photo, new.content)
 
 
 @router.on(Photo)
@@ -61,10 +65,13 @@ async def caption_mentions(record: StreamRecord, app: InstagramService) -> None:
     done = new or old
     assert done is not None
     before, after = (old.mentions if old else []), (new.mentions if new else [])
+    at, photo = ulid_ms(done.photo_id), (done.username, done.photo_id)
     if before != after:
-        at = ulid_ms(done.photo_id)
-        photo = (done.username, done.photo_id)
         await _mentions(app, before, after, done.username, at, photo, new.caption if new else None)
+    if old is not None and new is not None and new.caption and old.caption != new.caption:
+        await _requote(
+            app, [n for n in after if n in before], done.username, at, photo, new.caption
+        )
 
 
 async def _mentions(
@@ -83,6 +90,19 @@ async def _mentions(
     for name in before:
         if name not in after:
             await app.unnotify(name, "mention", author, at, photo_id=photo[1])
+
+
+async def _requote(
+    app: InstagramService,
+    names: list[str],
+    author: str,
+    at: int,
+    photo: tuple[str, str],
+    text: str,
+) -> None:
+    """An edit that still mentions them: their row quotes the text as it is now."""
+    for name in names:
+        await app.revise(name, "mention", author, at, text, photo_id=photo[1])
 
 
 @router.on(Follow, INSERT, REMOVE)
