@@ -10,7 +10,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+# Found on PATH (scripts/install puts it there), never at a path written here.
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "chromium"
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
