@@ -110,7 +110,7 @@ def _operand(ns: Namespace, operand: Any) -> str:
 
 
 class Compare(Condition):
-    def __init__(self, left: Attr | Size, op: str, right: Any) -> None:
+    def __init__(self, left: _Operand, op: str, right: Any) -> None:
         self.left, self.op, self.right = left, op, right
 
     def render(self, ns: Namespace) -> str:
@@ -118,7 +118,7 @@ class Compare(Condition):
 
 
 class Between(Condition):
-    def __init__(self, left: Attr | Size, low: Any, high: Any) -> None:
+    def __init__(self, left: _Operand, low: Any, high: Any) -> None:
         self.left, self.low, self.high = left, low, high
 
     def render(self, ns: Namespace) -> str:
@@ -183,11 +183,10 @@ def all_of(*conditions: Condition | None) -> Condition | None:
     return parts[0] if len(parts) == 1 else And(*parts)
 
 
-class Size:
-    """``size(path)``, comparable like an attribute."""
+class _Operand:
+    """What a condition compares: comparing one builds a condition instead of a bool."""
 
-    def __init__(self, path: str) -> None:
-        self.path = path
+    path: str
 
     def __eq__(self, other: Any) -> Condition:  # type: ignore[override]
         return Compare(self, "=", other)
@@ -210,10 +209,18 @@ class Size:
     def between(self, low: Any, high: Any) -> Condition:
         return Between(self, low, high)
 
+    # Comparison builds conditions, so equality means nothing a set or dict could use.
     __hash__ = None  # type: ignore[assignment]
 
 
-class Attr:
+class Size(_Operand):
+    """``size(path)``, comparable like an attribute."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+
+class Attr(_Operand):
     """An attribute path in a condition: ``attr("likesCount") > 10``, ``attr("frames[0].url")``.
 
     Python attribute names are accepted too (``attr("likes_count")``) and are renamed to the
@@ -223,29 +230,6 @@ class Attr:
     def __init__(self, path: str) -> None:
         parse_path(path)
         self.path = path
-
-    def __eq__(self, other: Any) -> Condition:  # type: ignore[override]
-        return Compare(self, "=", other)
-
-    def __ne__(self, other: Any) -> Condition:  # type: ignore[override]
-        return Compare(self, "<>", other)
-
-    def __lt__(self, other: Any) -> Condition:
-        return Compare(self, "<", other)
-
-    def __le__(self, other: Any) -> Condition:
-        return Compare(self, "<=", other)
-
-    def __gt__(self, other: Any) -> Condition:
-        return Compare(self, ">", other)
-
-    def __ge__(self, other: Any) -> Condition:
-        return Compare(self, ">=", other)
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def between(self, low: Any, high: Any) -> Condition:
-        return Between(self, low, high)
 
     def is_in(self, *values: Any) -> Condition:
         return In(self, values)
