@@ -62,3 +62,32 @@ async def test_what_cannot_be_blocked(api: Api) -> None:
     bad = await api.client.put("/api/me/blocked/not%20a%20name", headers=a)
     assert bad.status_code == 422
     assert (await api.client.get("/api/me/blocked", headers=a)).json()["items"] == []
+
+
+async def test_relations_of_a_list_of_people(api: Api) -> None:
+    ann, ben, cat = (unique(n).lower() for n in ("ann", "ben", "cat"))
+    ta, tb = await api.sign_up(ann), await api.sign_up(ben)
+    await api.sign_up(cat)
+    api.client.cookies.clear()
+    a, b = bearer(ta), bearer(tb)
+    assert (await api.client.put(f"/api/users/{ann}/following/{ben}", headers=a)).status_code == 201
+    assert (await api.client.put(f"/api/me/blocked/{cat}", headers=a)).status_code == 200
+
+    asked = await api.client.get("/api/me/relations", params={"users": [ben, cat]}, headers=a)
+    assert asked.status_code == 200
+    assert asked.json()["items"] == [
+        {"username": ben, "following": True, "followsYou": False, "blocked": False},
+        {"username": cat, "following": False, "followsYou": False, "blocked": True},
+    ]
+    # Ben sees his side: Ann follows him; Cat's block by Ann is none of his business
+    seen = await api.client.get("/api/me/relations", params={"users": [ann, cat]}, headers=b)
+    assert [(r["followsYou"], r["blocked"]) for r in seen.json()["items"]] == [
+        (True, False),
+        (False, False),
+    ]
+
+    assert (await api.client.get("/api/me/relations", params={"users": [ben]})).status_code == 401
+    for params in ({}, {"users": [f"p{i}" for i in range(51)]}, {"users": ["USER#x"]}):
+        refused = await api.client.get("/api/me/relations", params=params, headers=a)
+        assert refused.status_code == 422, params
+        assert refused.json()["error"]["message"]

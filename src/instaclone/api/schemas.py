@@ -101,6 +101,15 @@ class Blocked(Body):
     blocked: bool
 
 
+class RelationOut(Body):
+    username: str
+    following: bool
+    """You follow them."""
+    follows_you: bool
+    blocked: bool
+    """You block them (whether they block you is never told)."""
+
+
 class Liked(Body):
     liked: bool
 

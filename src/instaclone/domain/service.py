@@ -2,7 +2,7 @@
 the seed's order, on the data layer. Each part lives in its own module:
 
 users · photos · likes · comments · follows · stories · feed · workflows · accounts ·
-search · hashtags · explore · saved · notifications · messages · blocks
+search · hashtags · explore · saved · notifications · messages · blocks · relations
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from instaclone.domain.feed import Feed, FeedPolicy, FeedWriter, PushFeed, Story
 from instaclone.domain.hashtags import HashtagOps
 from instaclone.domain.messages import MessageOps
 from instaclone.domain.notifications import NotificationOps
+from instaclone.domain.relations import RelationOps
 from instaclone.domain.saved import SavedOps
 from instaclone.domain.search import SearchOps
 from instaclone.domain.stories import StoryOps
@@ -32,6 +33,7 @@ class InstagramService(
     ExploreOps,
     SavedOps,
     BlockOps,
+    RelationOps,
     NotificationOps,
     MessageOps,
 ):

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Request, UploadFile
+from fastapi import APIRouter, File, Query, Request, UploadFile
 from starlette.responses import Response
 
 from instaclone.api.errors import ApiError
 from instaclone.api.routes.params import Cursor, Limit, Me, Service, Target, Username
 from instaclone.api.routes.photos import media, own_media_keys
-from instaclone.api.schemas import Following, PageOut, ProfileUpdate, json
+from instaclone.api.schemas import Following, PageOut, ProfileUpdate, RelationOut, json
 from instaclone.api.security import same_user
 from instaclone.api.uploads import read_upload
 from instaclone.data import new_ulid
 from instaclone.domain import Follow, User
+from instaclone.domain.relations import MAX_PEOPLE
 from instaclone.media import stored_renditions
 
 router = APIRouter(tags=["users"])
@@ -97,3 +98,17 @@ async def unfollow(username: Username, target: Target, app: Service, me: Me) -> 
     same_user(me, username, "unfollow on their own behalf")
     await app.unfollow_user(me, target)
     return Response(status_code=204)
+
+
+@router.get("/api/me/relations", response_model=PageOut[RelationOut])
+async def relations(
+    app: Service,
+    me: Me,
+    users: Annotated[
+        list[str], Query(min_length=1, max_length=MAX_PEOPLE, examples=[["juanca", "maya"]])
+    ],
+) -> Response:
+    """How you stand with each of these people (`?users=a&users=b`, at most 50), in their
+    order: whether you follow them, they follow you, you block them. One read for a whole
+    list of people (a page of search results, followers or likers)."""
+    return json(PageOut(items=[RelationOut(**vars(r)) for r in await app.relations(me, users)]))
