@@ -141,6 +141,24 @@ def test_the_blocked_accounts_page(browser: Browser, server: str) -> None:
     page.goto(f"/u/{zoe}/followers")
     expect(page.locator("ul.people li").get_by_role("button")).to_have_text(["Follow back"])
 
+    # other lists say so too (search results), asked once for the whole list: the one who
+    # follows her gets Follow back; the one she blocks shows Blocked, with no Follow button
+    for name in (spam, fan):
+        for _ in range(150):  # the pipeline indexes new accounts for search
+            if call(server, "GET", f"/api/search/users?q={name}", token=zoe_token)["items"]:
+                break
+            time.sleep(0.2)
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/api/" in r.url else None)
+    page.goto(f"/search?q={spam}")
+    row = page.locator("ul.people li").filter(has_text=spam)
+    expect(row.locator(".chip")).to_have_text("Blocked")
+    expect(row.get_by_role("button")).to_have_count(0)
+    page.goto(f"/search?q={fan}")
+    row = page.locator("ul.people li").filter(has_text=fan)
+    expect(row.get_by_role("button")).to_have_text("Follow back")
+    assert not [u for u in asked if "/following/" in u]  # not one request a row
+
     # from a profile: Block asks, and blocks; a second tab, open from before, still says
     # Following: its click draws the profile afresh, which says she blocked them
     other, _ = account(server, "other")

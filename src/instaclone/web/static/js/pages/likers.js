@@ -2,7 +2,7 @@
 import { api, page } from "../api/client.js";
 import { enc, h, link } from "../ui/dom.js";
 import { pager } from "../ui/pager.js";
-import { personRow } from "./people.js";
+import { personRows } from "./people.js";
 
 export async function render(view, owner, photoId) {
   view.setTitle(`Likes of a photo by @${owner}`);
@@ -10,7 +10,7 @@ export async function render(view, owner, photoId) {
   view.container.append(h("h1", {}, "Liked by"), link(`/p/${enc(owner)}/${enc(photoId)}`, {}, "Back to the photo"), list);
   const { next, footer, watch } = pager(
     view,
-    (cursor, signal) => api("GET", page(`/api/users/${enc(owner)}/photos/${enc(photoId)}/likes`, 30, cursor), undefined, { signal }).then((r) => ({ ...r, items: r.items.map(personRow) })),
+    (cursor, signal) => api("GET", page(`/api/users/${enc(owner)}/photos/${enc(photoId)}/likes`, 30, cursor), undefined, { signal }).then((r) => ({ ...r, items: personRows(r.items) })),
     list,
   );
   list.append(...(await next()));

@@ -6,8 +6,8 @@ import { go } from "../router.js";
 import { session } from "../state/session.js";
 import { avatar, empty, enc, h, link } from "../ui/dom.js";
 import { plural } from "../ui/format.js";
-import { blockButton, isBlocked } from "../ui/block.js";
-import { followButton, followsMe, isFollowing } from "../ui/follow-button.js";
+import { blockButton } from "../ui/block.js";
+import { followButton, relations } from "../ui/follow-button.js";
 import { photoGrid } from "../ui/grid.js";
 import { richText } from "../ui/rich-text.js";
 
@@ -39,12 +39,12 @@ export async function render(view, username, tab = "posts") {
   }
   view.setTitle(`${user.name} (@${user.username})`, true);
   view.keep = tab !== "saved"; // Saved is drawn afresh: a photo unsaved meanwhile is gone
-  const [stories, following, followsYou, blocked] = await Promise.all([
+  const [stories, relation] = await Promise.all([
     api("GET", `/api/users/${enc(user.username)}/stories?limit=1`, undefined, { signal: view.signal }),
-    isFollowing(user.username, view.signal),
-    followsMe(user.username, view.signal),
-    isBlocked(user.username, view.signal),
+    relations([user.username], view.signal).then((found) => found.get(user.username)),
   ]);
+  // Signed out, or your own profile: no relation, no buttons.
+  const { following = null, followsYou = false, blocked = false } = relation || {};
   const hasStories = stories.items.length > 0;
   const followers = h("span", {}, plural(user.followerCount, "follower", "followers"));
   // Blocked or unblocked: the page is drawn afresh (what the block ended is gone from it).

@@ -2,7 +2,7 @@
 // as you type, each with a Follow button; arrows move between them.
 import { h } from "../ui/dom.js";
 import { liveQuery, short } from "../ui/search-box.js";
-import { personRow } from "./people.js";
+import { personRows } from "./people.js";
 
 export async function render(view) {
   view.setTitle("Search");
@@ -26,7 +26,7 @@ export async function render(view) {
       }
       history.replaceState(history.state, "", `/search?q=${encodeURIComponent(query)}`);
       status.textContent = items.length ? `${items.length === 30 ? "30+" : items.length} found` : `No one matches “${short(query)}”.`;
-      list.replaceChildren(...items.map(personRow));
+      list.replaceChildren(...personRows(items));
     },
   });
   view.onCleanup(live.cancel);

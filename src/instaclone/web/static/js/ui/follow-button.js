@@ -42,15 +42,13 @@ export function followButton(username, following, onChange = () => {}, { follows
   return button;
 }
 
-export async function isFollowing(username, signal) {
+// How you stand with each of these usernames (following, followsYou, blocked), by
+// username: one request for a whole list. Empty when signed out; yourself is left out.
+export async function relations(usernames, signal) {
   const me = session.me;
-  if (!me || me.username === username) return null;
-  return (await api("GET", `/api/users/${enc(me.username)}/following/${enc(username)}`, undefined, { signal })).following;
-}
-
-// Whether they follow you (null when signed out, or when it is you).
-export async function followsMe(username, signal) {
-  const me = session.me;
-  if (!me || me.username === username) return null;
-  return (await api("GET", `/api/users/${enc(username)}/following/${enc(me.username)}`, undefined, { signal })).following;
+  const others = [...new Set(usernames)].filter((u) => me && u !== me.username);
+  if (!others.length) return new Map();
+  const query = others.map((u) => `users=${enc(u)}`).join("&");
+  const { items } = await api("GET", `/api/me/relations?${query}`, undefined, { signal });
+  return new Map(items.map((r) => [r.username, r]));
 }
