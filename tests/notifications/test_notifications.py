@@ -137,6 +137,82 @@ async def test_an_edit_is_what_the_rows_quote(connection: Connection) -> None:
     assert await app.unread_notifications("ana") == await app.recount_unread("ana")
 
 
+async def test_a_second_comment_by_the_same_person_is_news_and_undone_alone(
+    connection: Connection,
+) -> None:
+    """Cy comments twice the same day: the row is his once ("cy commented"), quotes and dates
+    the later one, and both count as unread; deleting one leaves him in the row with the
+    other (the row falls back to it when the later goes), deleting both takes the row."""
+    app = await fresh_app(connection)
+    await users(app, "ana", "cy", "eve")
+    photo = await app.create_photo("ana", "https://x.example/6.jpg", None)
+    first = await app.comment_on_photo(photo.photo_id, "ana", "cy", "first")
+    await drain(app)
+    await app.mark_notifications_read("ana")
+    await asyncio.sleep(0.01)
+    await app.comment_on_photo(photo.photo_id, "ana", "eve", "hello")
+    await asyncio.sleep(0.01)
+    second = await app.comment_on_photo(photo.photo_id, "ana", "cy", "second, @eve")
+    await drain(app)
+    await drain(app)  # handled twice: nothing moves
+
+    async def shown(user: str = "ana") -> list[tuple[list[str], int, str | None, bool]]:
+        page = (await app.get_notifications(user, 10)).items
+        return [(n.actors, n.actor_count, n.preview, n.unread) for n in page]
+
+    assert await shown() == [(["cy", "eve"], 2, "second, @eve", True)]
+    assert await shown("eve") == [(["cy"], 1, "second, @eve", True)]
+    assert await app.unread_notifications("ana") == 2 == await app.recount_unread("ana")
+
+    await app.delete_comment(photo.photo_id, first.comment_id, "ana", acting_username="cy")
+    await drain(app)
+    assert await shown() == [(["cy", "eve"], 2, "second, @eve", True)]  # still his
+    assert await app.unread_notifications("ana") == 2 == await app.recount_unread("ana")
+
+    third = await app.comment_on_photo(photo.photo_id, "ana", "cy", "third")
+    await drain(app)
+    await app.update_comment(photo.photo_id, second.comment_id, "cy", "second, edited")
+    await app.delete_comment(photo.photo_id, third.comment_id, "ana", acting_username="cy")
+    await drain(app)
+    # the later goes: the row is back to his one before, as he edited it
+    assert await shown() == [(["cy", "eve"], 2, "second, edited", True)]
+    assert await shown("eve") == []  # the edit no longer mentions her
+    assert await app.unread_notifications("ana") == 2 == await app.recount_unread("ana")
+
+    await app.delete_comment(photo.photo_id, second.comment_id, "ana", acting_username="cy")
+    await drain(app)
+    assert await shown() == [(["eve"], 1, "hello", True)]
+    assert await app.unread_notifications("ana") == 1 == await app.recount_unread("ana")
+
+
+async def test_an_actor_item_from_before_moments_takes_a_second_event(
+    connection: Connection,
+) -> None:
+    """Items written before actors kept each event: their one event is ``at``."""
+    app = await fresh_app(connection)
+    await users(app, "ana", "cy")
+    photo = await app.create_photo("ana", "https://x.example/7.jpg", None)
+    first = await app.comment_on_photo(photo.photo_id, "ana", "cy", "old one")
+    await drain(app)
+    actors = app.table.entity(NotificationActor)
+    (item,) = await actors.query(username="ana").all()
+    await (
+        actors.update(username="ana", group_key=item.group_key, actor="cy")
+        .remove("moments")
+        .execute()
+    )  # as it was written before
+    await app.comment_on_photo(photo.photo_id, "ana", "cy", "new one")
+    await drain(app)
+    page = (await app.get_notifications("ana", 10)).items
+    assert [(n.actor_count, n.preview) for n in page] == [(1, "new one")]
+    assert await app.unread_notifications("ana") == 2 == await app.recount_unread("ana")
+    await app.delete_comment(photo.photo_id, first.comment_id, "ana", acting_username="cy")
+    await drain(app)
+    page = (await app.get_notifications("ana", 10)).items
+    assert [(n.actor_count, n.preview) for n in page] == [(1, "new one")]
+    assert await app.unread_notifications("ana") == 1 == await app.recount_unread("ana")
+
+
 async def test_unread_is_one_read_and_mark_all_read(connection: Connection) -> None:
     app = await fresh_app(connection)
     await users(app, "fay", "gus", "hal")
@@ -212,3 +288,8 @@ async def test_counter_equals_a_recount_after_a_storm(connection: Connection) ->
         likes += len(await app.likes.query(photo_id=p.photo_id).all())
     like_actors = sum(1 for a in actors if a.group_key.startswith("like."))
     assert like_actors == likes
+    comments = 0
+    for p in photos:
+        comments += len(await app.comments.query(photo_id=p.photo_id).all())
+    told = sum(len(a.moments) for a in actors if a.group_key.startswith("comment."))
+    assert told == comments  # each comment, a second of the same fan's too

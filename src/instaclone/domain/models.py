@@ -350,8 +350,9 @@ class NotificationGroup(Entity):
 
 
 class NotificationActor(Entity):
-    """One actor in one group: written and removed with the group's count, so a repeated
-    record changes nothing and an undo removes exactly what it added."""
+    """One actor in one group, with each of their events in it: written and removed with
+    the group's count, so a repeated record changes nothing and an undo removes exactly
+    what it added (one comment of two leaves them in the row)."""
 
     primary_key = Key(pk="NOTIFS#{username}", sk="ACTOR#{groupKey}#{actor}")
     timestamps = False
@@ -363,6 +364,10 @@ class NotificationActor(Entity):
     """Milliseconds of the event: unread while later than the reader's ``read_until``."""
     preview: str | None = None
     """What they wrote (a comment, a mention), for the row when a later actor undoes theirs."""
+    moments: dict[str, str] = Field(default_factory=dict)
+    """Each of their events in the group (two comments on one photo the same day), by its
+    milliseconds: what it said ("" for nothing). ``at`` and ``preview`` are the latest's.
+    Items from before it have none: their one event is ``at``."""
     expires_at: int = 0
 
 
